@@ -1,0 +1,52 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+
+	"otklik/app"
+	"otklik/app/demo"
+)
+
+// GUIOptions are the GUI's command-line options.
+type GUIOptions struct {
+	DBPath string
+	Lang   string // "", "ru" or "en"
+}
+
+// OpenGUI parses the GUI's flags and opens the core for the window. When the
+// store is empty and the user has not chosen an empty store of their own, it
+// is filled with the demo region first, so the inbox is alive at once.
+// It returns a nil App and an exit code when the window should not start.
+func OpenGUI(ctx context.Context, args []string, stderr io.Writer) (*app.App, GUIOptions, int) {
+	var o GUIOptions
+	fs := flag.NewFlagSet("otklik", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&o.DBPath, "db", "", "the store's file (default: the app's storage root)")
+	fs.StringVar(&o.Lang, "lang", "", "interface language: ru or en (default: the system's)")
+	comments := fs.Int("demo-comments", 20000, "comments in the demo region created on first start")
+	if code, ok := parse(fs, args); !ok {
+		return nil, o, code
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "otklik: unknown command %q; see 'otklik help'\n", fs.Arg(0))
+		return nil, o, ExitUsage
+	}
+	a, err := app.Open(ctx, app.Options{DBPath: o.DBPath})
+	if err != nil {
+		fmt.Fprintf(stderr, "otklik: %v\n", err)
+		return nil, o, ExitFailure
+	}
+	need, err := a.NeedsDemo(ctx)
+	if err == nil && need {
+		_, err = a.SeedDemo(ctx, demo.Options{Seed: 1, Comments: *comments}, nil)
+	}
+	if err != nil {
+		a.Close()
+		fmt.Fprintf(stderr, "otklik: %v\n", err)
+		return nil, o, ExitFailure
+	}
+	return a, o, ExitOK
+}

@@ -1,0 +1,224 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"runtime"
+	"sync"
+
+	"otklik/app/sla"
+	"otklik/app/textru"
+	"otklik/data"
+	"otklik/data/sqlite"
+)
+
+// IngestStats counts what an ingest run stored.
+type IngestStats struct {
+	Inserted, Updated int
+}
+
+// Ingester feeds batches into the store. Tagging and stemming cost far more
+// CPU than the write, so each batch is prepared on every core while the
+// previous one is being written by a single writer goroutine; the store's
+// transaction per batch keeps the UI's own writes from waiting long.
+type Ingester struct {
+	a      *App
+	ctx    context.Context
+	cancel context.CancelFunc
+	work   chan sqlite.Batch
+	done   chan struct{}
+
+	mu    sync.Mutex
+	err   error
+	stats IngestStats
+}
+
+// NewIngester starts the writer. Call Close to flush and stop it.
+func (a *App) NewIngester(ctx context.Context) *Ingester {
+	ctx, cancel := context.WithCancel(ctx)
+	in := &Ingester{a: a, ctx: ctx, cancel: cancel, work: make(chan sqlite.Batch, 1), done: make(chan struct{})}
+	go in.write()
+	return in
+}
+
+func (in *Ingester) write() {
+	defer close(in.done)
+	for b := range in.work {
+		if in.failed() {
+			continue // drain so Add never blocks after a failure
+		}
+		db, err := in.a.store()
+		if err == nil {
+			var r sqlite.IngestResult
+			r, err = db.Ingest(in.ctx, b)
+			in.mu.Lock()
+			in.stats.Inserted += r.Inserted
+			in.stats.Updated += r.Updated
+			in.mu.Unlock()
+		}
+		if err != nil {
+			in.fail(err)
+			in.cancel()
+		}
+	}
+}
+
+func (in *Ingester) fail(err error) {
+	in.mu.Lock()
+	if in.err == nil {
+		in.err = err
+	}
+	in.mu.Unlock()
+}
+
+func (in *Ingester) failed() bool {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	return in.err != nil
+}
+
+// Add prepares one batch (tags, stems, deadlines) and queues it for writing.
+// Posts must come before, or with, the comments that reference them. With
+// accountID 0 the records may belong to several accounts (an import, the demo)
+// and are written per account; a cursor needs its account.
+func (in *Ingester) Add(accountID int64, posts []data.Post, msgs []data.Message, cursorKey, cursorValue string) error {
+	if err := in.firstErr(); err != nil {
+		return err
+	}
+	prepared := in.a.prepare(msgs)
+	if accountID != 0 {
+		return in.queue(sqlite.Batch{AccountID: accountID, Posts: posts, Messages: prepared, CursorKey: cursorKey, CursorValue: cursorValue})
+	}
+	var order []int64
+	byAccount := map[int64]*sqlite.Batch{}
+	group := func(id int64) *sqlite.Batch {
+		b, ok := byAccount[id]
+		if !ok {
+			b = &sqlite.Batch{AccountID: id}
+			byAccount[id] = b
+			order = append(order, id)
+		}
+		return b
+	}
+	for _, p := range posts {
+		b := group(p.AccountID)
+		b.Posts = append(b.Posts, p)
+	}
+	for _, m := range prepared {
+		b := group(m.AccountID)
+		b.Messages = append(b.Messages, m)
+	}
+	for _, id := range order {
+		if err := in.queue(*byAccount[id]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (in *Ingester) queue(b sqlite.Batch) error {
+	select {
+	case in.work <- b:
+		return nil
+	case <-in.ctx.Done():
+		if err := in.firstErr(); err != nil {
+			return err
+		}
+		return in.ctx.Err()
+	}
+}
+
+func (in *Ingester) firstErr() error {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	return in.err
+}
+
+// Close waits for queued batches to be written and reports the totals.
+func (in *Ingester) Close() (IngestStats, error) {
+	close(in.work)
+	<-in.done
+	in.cancel()
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	if in.err == nil && in.stats.Inserted+in.stats.Updated > 0 {
+		in.a.publish(Event{Kind: EventMessages})
+	}
+	err := in.err
+	if errors.Is(err, context.Canceled) && in.ctx.Err() != nil {
+		err = context.Canceled
+	}
+	return in.stats, err
+}
+
+// Ingest stores one batch synchronously: the path for small inputs (a page
+// from a connector, a test).
+func (a *App) Ingest(ctx context.Context, accountID int64, posts []data.Post, msgs []data.Message) (IngestStats, error) {
+	in := a.NewIngester(ctx)
+	if err := in.Add(accountID, posts, msgs, "", ""); err != nil {
+		in.Close()
+		return IngestStats{}, err
+	}
+	return in.Close()
+}
+
+// prepare tags, stems and sets deadlines on every core. Fields that came
+// with the message (an import of our own export, a user's correction) win
+// over the tagger.
+func (a *App) prepare(msgs []data.Message) []sqlite.IngestMessage {
+	out := make([]sqlite.IngestMessage, len(msgs))
+	workers := runtime.GOMAXPROCS(0)
+	if len(msgs) < 64 {
+		workers = 1
+	}
+	var wg sync.WaitGroup
+	chunk := (len(msgs) + workers - 1) / workers
+	rules := a.rules.Load()
+	for w := 0; w < workers; w++ {
+		lo, hi := w*chunk, min((w+1)*chunk, len(msgs))
+		if lo >= hi {
+			break
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := lo; i < hi; i++ {
+				out[i] = a.prepareOne(msgs[i], rules)
+			}
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
+func (a *App) prepareOne(m data.Message, rules *sla.Rules) sqlite.IngestMessage {
+	stemmed := ""
+	if !m.Deleted {
+		stemmed = textru.StemText(m.Text)
+	}
+	if !m.FromOffice && (m.District == "" || m.Category == "" || m.Sentiment == "") {
+		t := a.tagger.Tag(m.Text, m.AuthorCity)
+		if m.District == "" {
+			m.District = t.District
+		}
+		if m.Category == "" {
+			m.Category = t.Category
+		}
+		if m.Sentiment == "" {
+			m.Sentiment = t.Sentiment
+		}
+	}
+	if m.Status == "" {
+		m.Status = data.StatusNew
+		if m.FromOffice {
+			m.Status = data.StatusAnswered
+		}
+	}
+	if m.Sentiment == "" {
+		m.Sentiment = data.Neutral
+	}
+	if !m.FromOffice && m.FirstResponseDue.IsZero() && m.AnswerDue.IsZero() && rules != nil {
+		m.FirstResponseDue, m.AnswerDue = a.clock.Deadlines(*rules, m.Platform, m.Category, m.CreatedAt)
+	}
+	return sqlite.IngestMessage{Message: m, Stemmed: stemmed}
+}

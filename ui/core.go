@@ -1,0 +1,70 @@
+package ui
+
+import (
+	"context"
+
+	"otklik/app"
+	"otklik/app/textru"
+	"otklik/data"
+)
+
+// Core is what the views need from the headless core (package app). The real
+// *app.App satisfies it; tests and the screenshot tool use a fake over
+// realistic messages. Every method may be called from any goroutine; the
+// views call the slow ones off the UI goroutine only.
+type Core interface {
+	Inbox(ctx context.Context, q Query, after data.Cursor, limit int) (Page, error)
+	Count(ctx context.Context, q Query) (int, error)
+	CountBy(ctx context.Context, q Query, field string) (map[string]int, error)
+	Views() []View
+	Detail(ctx context.Context, id int64) (Detail, error)
+
+	SetStatus(ctx context.Context, ids []int64, s data.Status) error
+	Assign(ctx context.Context, ids []int64, who string) error
+	SetDistrict(ctx context.Context, ids []int64, code string) error
+	SetCategory(ctx context.Context, ids []int64, code string) error
+	AddNote(ctx context.Context, id int64, text string) error
+
+	Municipalities() []Municipality
+	Categories() []Category
+	Highlight(text string, stems []string) [][2]int
+
+	Summary(ctx context.Context) (Summary, error)
+	SetUser(ctx context.Context, name string) error
+	Subscribe() (<-chan Event, func())
+	ResetToEmpty(ctx context.Context) error
+}
+
+// The core's types, under the names the views use.
+type (
+	Query        = app.Query
+	Page         = app.Page
+	View         = app.View
+	Detail       = app.Detail
+	SyncInfo     = app.SyncInfo
+	Summary      = app.Summary
+	Event        = app.Event
+	Municipality = textru.Municipality
+	Category     = textru.Category
+)
+
+// Event kinds, as the core sends them.
+const (
+	EventMessages = app.EventMessages
+	EventSync     = app.EventSync
+	EventCounts   = app.EventCounts
+	EventReset    = app.EventReset
+)
+
+// View IDs the core defines.
+const (
+	ViewAll      = app.ViewAll
+	ViewNew      = app.ViewNew
+	ViewMine     = app.ViewMine
+	ViewOverdue  = app.ViewOverdue
+	ViewDueSoon  = app.ViewDueSoon
+	ViewProgress = app.ViewProgress
+	ViewDone     = app.ViewDone
+)
+
+var _ Core = (*app.App)(nil)

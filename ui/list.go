@@ -1,0 +1,357 @@
+package ui
+
+import (
+	"context"
+	"image/color"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"otklik/data"
+)
+
+// Paging: rows are fetched pageSize at a time with a keyset cursor; at most
+// maxPages stay cached, so memory stays flat however far the user scrolls.
+const (
+	pageSize = 100
+	maxPages = 10
+	prefetch = 20 // rows before the end at which the next page is requested
+)
+
+// row is a message prepared for display off the UI goroutine.
+type row struct {
+	msg     data.Message
+	snippet string
+	hl      [][2]int
+}
+
+type page struct {
+	rows []row
+	used int // last access tick, for eviction
+}
+
+// pageCache holds the inbox's rows page by page. starts[i] is the cursor a
+// page begins after; it is kept when a page is evicted so that page can be
+// fetched again on its own. Only the UI goroutine touches it.
+type pageCache struct {
+	gen     int // bumped on each new query: results of older loads are dropped
+	starts  []data.Cursor
+	pages   map[int]*page
+	loading map[int]bool
+	length  int  // rows known so far
+	more    bool // the last known page said more follow
+	stems   []string
+	tick    int
+}
+
+func (c *pageCache) reset() {
+	c.gen++
+	c.starts = []data.Cursor{{}}
+	c.pages = map[int]*page{}
+	c.loading = map[int]bool{}
+	c.length, c.more, c.stems = 0, false, nil
+}
+
+// at returns row i, or nil when its page is not in memory.
+func (c *pageCache) at(i int) *row {
+	p := c.pages[i/pageSize]
+	if p == nil || i%pageSize >= len(p.rows) {
+		return nil
+	}
+	c.tick++
+	p.used = c.tick
+	return &p.rows[i%pageSize]
+}
+
+// put stores page n and evicts the least recently used pages beyond maxPages.
+func (c *pageCache) put(n int, rows []row, next data.Cursor, more bool) {
+	c.tick++
+	c.pages[n] = &page{rows: rows, used: c.tick}
+	if n+1 == len(c.starts) { // the newest page: it extends the list
+		c.length = n*pageSize + len(rows)
+		c.more = more && len(rows) > 0
+		if c.more {
+			c.starts = append(c.starts, next)
+		}
+	}
+	for len(c.pages) > maxPages {
+		victim, oldest := -1, 0
+		for k, p := range c.pages {
+			if k != n && (victim < 0 || p.used < oldest) {
+				victim, oldest = k, p.used
+			}
+		}
+		delete(c.pages, victim)
+	}
+}
+
+// find returns the index of message id among cached rows, or -1.
+func (c *pageCache) find(id int64) int {
+	for n, p := range c.pages {
+		for i := range p.rows {
+			if p.rows[i].msg.ID == id {
+				return n*pageSize + i
+			}
+		}
+	}
+	return -1
+}
+
+// messageList is widget.List with the inbox's keys: j/k move the selection,
+// Enter opens the message, / jumps to the search.
+type messageList struct {
+	widget.List
+	onRune func(rune) bool
+	onKey  func(*fyne.KeyEvent) bool
+}
+
+func (l *messageList) TypedRune(r rune) {
+	if l.onRune == nil || !l.onRune(r) {
+		l.List.TypedRune(r)
+	}
+}
+
+func (l *messageList) TypedKey(e *fyne.KeyEvent) {
+	if l.onKey == nil || !l.onKey(e) {
+		l.List.TypedKey(e)
+	}
+}
+
+// loadPage fetches page n of the current query.
+func (v *inboxView) loadPage(n int) {
+	c := &v.cache
+	if c.loading[n] || n >= len(c.starts) {
+		return
+	}
+	c.loading[n] = true
+	gen, q, after := c.gen, v.query(), c.starts[n]
+	type loaded struct {
+		rows []row
+		p    Page
+	}
+	async(v.b, func(ctx context.Context) (loaded, error) {
+		p, err := v.core.Inbox(ctx, q, after, pageSize)
+		if err != nil {
+			return loaded{}, err
+		}
+		return loaded{rows: v.prepare(p.Items, p.Stems), p: p}, nil
+	}, func(res loaded, err error) {
+		if gen != c.gen {
+			return
+		}
+		delete(c.loading, n)
+		if err != nil {
+			v.showError(err)
+			return
+		}
+		c.stems = res.p.Stems
+		c.put(n, res.rows, res.p.Next, res.p.More)
+		v.list.Refresh()
+		v.afterLoad()
+	})
+}
+
+// prepare cuts each message to its first line and finds the search matches
+// in it, so the list's UpdateItem only copies strings.
+func (v *inboxView) prepare(items []data.Message, stems []string) []row {
+	out := make([]row, len(items))
+	for i, m := range items {
+		s := firstLine(m.Text, 220)
+		out[i] = row{msg: m, snippet: s}
+		if len(stems) > 0 {
+			out[i].hl = v.core.Highlight(s, stems)
+		}
+	}
+	return out
+}
+
+// listLength is the rows known plus one «loading» row while more follow.
+func (v *inboxView) listLength() int {
+	n := v.cache.length
+	if v.cache.more {
+		n++
+	}
+	return n
+}
+
+func (v *inboxView) createRow() fyne.CanvasObject { return newMessageRow() }
+
+func (v *inboxView) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
+	r := o.(*messageRow)
+	if i < 0 || i >= v.listLength() {
+		r.placeholder("")
+		return
+	}
+	if i >= v.cache.length-prefetch && v.cache.more {
+		v.loadPage(len(v.cache.starts) - 1)
+	}
+	rw := v.cache.at(i)
+	if rw == nil {
+		r.placeholder(T("inbox.loading"))
+		if i < v.cache.length {
+			v.loadPage(i / pageSize)
+		}
+		return
+	}
+	r.show(rw, v.now(), v.munName, v.catName)
+}
+
+// messageRow is one inbox line:
+//
+//	[ВК] Автор · Район                       5 мин назад
+//	Первая строка текста с подсвеченными совпадениями…
+//	[Дороги] [Новое] просрочено на 2 ч               👤 Исполнитель
+type messageRow struct {
+	widget.BaseWidget
+	platform *chip
+	author   *widget.Label
+	place    *widget.Label
+	when     *widget.Label
+	text     *widget.RichText
+	category *chip
+	status   *chip
+	due      *widget.Label
+	assignee *widget.Label
+	marker   *canvas.Rectangle // a red edge on overdue rows
+	body     fyne.CanvasObject
+}
+
+func newMessageRow() *messageRow {
+	r := &messageRow{
+		platform: newChip("", nil, true),
+		author:   widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		place:    widget.NewLabel(""),
+		when:     widget.NewLabel(""),
+		text:     widget.NewRichText(),
+		category: newChip("", nil, false),
+		status:   newChip("", nil, false),
+		due:      widget.NewLabel(""),
+		assignee: widget.NewLabel(""),
+		marker:   canvas.NewRectangle(color.Transparent),
+	}
+	r.place.Truncation = fyne.TextTruncateEllipsis
+	r.place.Importance = widget.LowImportance
+	r.when.Importance = widget.LowImportance
+	r.assignee.Importance = widget.LowImportance
+	r.assignee.Truncation = fyne.TextTruncateEllipsis
+	r.text.Truncation = fyne.TextTruncateEllipsis
+	r.due.TextStyle.Italic = true
+	r.marker.SetMinSize(fyne.NewSize(3, 0))
+
+	who := container.NewBorder(nil, nil, r.author, nil, r.place)
+	top := container.NewBorder(nil, nil, container.NewCenter(r.platform), r.when, who)
+	chips := container.NewHBox(container.NewCenter(r.category), container.NewCenter(r.status), r.due)
+	bottom := container.NewBorder(nil, nil, chips, nil, r.assignee)
+	lines := container.New(&tightVBox{}, top, r.text, bottom)
+	r.body = container.NewBorder(nil, nil, r.marker, nil, lines)
+	r.ExtendBaseWidget(r)
+	return r
+}
+
+func (r *messageRow) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(r.body) }
+
+func (r *messageRow) placeholder(text string) {
+	r.platform.Set("", nil, true)
+	r.setWho(text, "")
+	r.when.SetText("")
+	r.text.Segments = nil
+	r.text.Refresh()
+	r.category.Set("", nil, false)
+	r.status.Set("", nil, false)
+	r.due.SetText("")
+	r.assignee.SetText("")
+	r.marker.FillColor = color.Transparent
+	r.marker.Refresh()
+	relayout(r.body)
+}
+
+func (r *messageRow) show(rw *row, now time.Time, munName, catName func(string) string) {
+	m := &rw.msg
+	r.platform.Set(platformShort(m.Platform), platformColor(m.Platform), true)
+	place := munName(m.District)
+	if place == "" {
+		place = T("inbox.no_district")
+	}
+	r.setWho(m.AuthorName, place)
+	r.when.SetText(ago(now, m.CreatedAt))
+	r.text.Segments = highlighted(rw.snippet, rw.hl, widget.RichTextStyleInline)
+	r.text.Refresh()
+	r.category.Set(catName(m.Category), nil, false)
+	r.status.Set(statusLabel(m.Status), statusColor(m.Status), false)
+	text, late := "", false
+	if m.Status.Open() {
+		text, late = rowDue(now, m)
+	}
+	r.due.SetText(text)
+	r.due.Importance = widget.LowImportance
+	r.marker.FillColor = color.Transparent
+	if late {
+		r.due.Importance = widget.DangerImportance
+		r.marker.FillColor = theme.Color(theme.ColorNameError)
+	}
+	r.due.Refresh()
+	r.marker.Refresh()
+	if m.Assignee != "" {
+		r.assignee.SetText("· " + m.Assignee)
+	} else {
+		r.assignee.SetText("")
+	}
+	relayout(r.body)
+}
+
+// rowDue is the nearest pending deadline of an open message.
+func rowDue(now time.Time, m *data.Message) (string, bool) {
+	due := m.AnswerDue
+	if !m.FirstResponseDue.IsZero() && m.FirstResponseAt.IsZero() && (due.IsZero() || m.FirstResponseDue.Before(due)) {
+		due = m.FirstResponseDue
+	}
+	if due.IsZero() || due.Sub(now) > 24*time.Hour {
+		return "", false
+	}
+	return dueIn(now, due)
+}
+
+// tightVBox stacks rows without padding between them: each line already
+// carries a label's inner padding, and a list row should stay compact.
+type tightVBox struct{}
+
+func (tightVBox) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	y := float32(0)
+	for _, o := range objs {
+		h := o.MinSize().Height
+		o.Move(fyne.NewPos(0, y))
+		o.Resize(fyne.NewSize(size.Width, h))
+		y += h - theme.Padding()*1.5
+	}
+}
+
+func (tightVBox) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var s fyne.Size
+	for i, o := range objs {
+		m := o.MinSize()
+		s.Width = max(s.Width, m.Width)
+		s.Height += m.Height
+		if i > 0 {
+			s.Height -= theme.Padding() * 1.5
+		}
+	}
+	return s
+}
+
+var (
+	_ fyne.Layout = tightVBox{}
+)
+
+// setWho writes the author in bold and the place muted after it; the
+// place gives way with an ellipsis when the row is narrow.
+func (r *messageRow) setWho(author, place string) {
+	r.author.SetText(author)
+	if place != "" {
+		place = "·  " + place
+	}
+	r.place.SetText(place)
+}
