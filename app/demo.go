@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"time"
 
 	"otklik/app/demo"
 	"otklik/data"
@@ -73,6 +74,10 @@ func (s *demoSink) Account(ctx context.Context, acc *data.Account) error {
 }
 
 func (s *demoSink) Batch(ctx context.Context, posts []data.Post, msgs []data.Message) error {
+	// Deadlines follow the rules in force (Настройки), as for any ingest.
+	for i := range msgs {
+		msgs[i].FirstResponseDue, msgs[i].AnswerDue = time.Time{}, time.Time{}
+	}
 	if err := s.in.Add(0, posts, msgs, "", ""); err != nil {
 		return err
 	}

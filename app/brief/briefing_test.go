@@ -164,3 +164,5 @@ func TestPreparedDoesNotChangeInput(t *testing.T) {
 		t.Fatal("unresolved not oldest first")
 	}
 }
+
+func dateUTC(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 12, 0, 0, 0, time.UTC) }

@@ -47,8 +47,9 @@ type Cluster struct {
 
 // Options tune Group. The zero value uses the defaults.
 type Options struct {
-	// Threshold is the IDF-weighted cosine similarity of two messages' stem
-	// sets at which they are linked into one group; 0 means DefaultThreshold.
+	// Threshold is the mean similarity (cosine of √IDF-weighted stem sets)
+	// over all cross pairs that two groups must reach to merge;
+	// 0 means DefaultThreshold.
 	Threshold float64
 	// MinSize drops groups smaller than this (0 or 1 keeps singletons).
 	MinSize int
@@ -201,11 +202,18 @@ func Group(items []Item, opts Options) []Cluster {
 	for i, w := range idf {
 		comp[i] = math.Pow(w, idfPower)
 	}
-	weight := func(stem string) float64 {
-		if i, ok := id[stem]; ok {
-			return idf[i]
+	// termID maps a stem as written to its vector id, -1 when unknown.
+	termID := func(stem string) int32 {
+		if c, ok := canon[stem]; ok {
+			stem = c
 		}
-		return math.Log(1 + n)
+		if c, ok := thesaurus[stem]; ok {
+			stem = c
+		}
+		if i, ok := id[stem]; ok {
+			return i
+		}
+		return -1
 	}
 
 	// 3. Unit vectors; identical stem sets share one node.
@@ -279,7 +287,7 @@ func Group(items []Item, opts Options) []Cluster {
 		if len(m) < opts.MinSize {
 			continue
 		}
-		out = append(out, buildCluster(items, vecs, m, weight, maxQuotes, maxRep))
+		out = append(out, buildCluster(items, vecs, m, termID, maxQuotes, maxRep))
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		a, b := out[i], out[j]
@@ -297,7 +305,7 @@ func Group(items []Item, opts Options) []Cluster {
 	return out
 }
 
-func buildCluster(items []Item, vecs []vec, m []int, weight func(string) float64, maxQuotes, maxRep int) Cluster {
+func buildCluster(items []Item, vecs []vec, m []int, termID func(string) int32, maxQuotes, maxRep int) Cluster {
 	c := Cluster{Size: len(m)}
 	cats := map[string]int{}
 	for _, i := range m {
@@ -357,7 +365,14 @@ func buildCluster(items []Item, vecs []vec, m []int, weight func(string) float64
 		}
 	}
 	c.RepresentativeID = items[rep].ID
-	c.Representative = readable(items[rep].Text, weight, maxRep)
+	// The sentence of the representative that carries most of what the
+	// group has in common is its heading.
+	c.Representative = readable(items[rep].Text, func(stem string) float64 {
+		if x := termID(stem); x >= 0 {
+			return centroid[x]
+		}
+		return 0
+	}, maxRep)
 
 	// Quotes: greedy max–min diversity, preferring new authors and texts of a
 	// readable length; the representative itself is quoted only when alone.

@@ -44,6 +44,7 @@ type catRow struct {
 
 type timelineChart struct {
 	Width, Height, Max int
+	Base, LabelY       int // the bars' baseline and the date labels' y
 	Bars               []timelineBar
 	Ticks              []timelineTick
 }
@@ -76,9 +77,9 @@ type groupView struct {
 }
 
 type shortView struct {
-	N                   int
-	Title, Facts, Note  string
-	Quotes              []string
+	N                  int
+	Title, Facts, Note string
+	Quotes             []string
 }
 
 type unresolvedView struct {
@@ -164,7 +165,7 @@ func pct(n, of int) float64 {
 
 func newTimeline(days []DayCount) timelineChart {
 	const width, height, left, bottom = 720, 160, 30, 18
-	t := timelineChart{Width: width, Height: height, Max: 1}
+	t := timelineChart{Width: width, Height: height, Max: 1, Base: height - bottom, LabelY: height - 4}
 	for _, d := range days {
 		t.Max = max(t.Max, d.Count)
 	}
@@ -260,11 +261,12 @@ svg{max-width:100%;height:auto}
 {{if .Timeline.Bars}}
 <h2>Обращения по дням</h2>
 <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {{.Timeline.Width}} {{.Timeline.Height}}" role="img" aria-label="Обращения по дням">
-<line x1="30" y1="{{.Timeline.Height}}" x2="{{.Timeline.Width}}" y2="{{.Timeline.Height}}" stroke="#ccc"/>
+<line x1="30" y1="{{.Timeline.Base}}" x2="{{.Timeline.Width}}" y2="{{.Timeline.Base}}" stroke="#ccc"/>
+<text x="26" y="{{.Timeline.Base}}" font-size="10" text-anchor="end" fill="#6e6e6e">0</text>
 <text x="26" y="12" font-size="10" text-anchor="end" fill="#6e6e6e">{{.Timeline.Max}}</text>
 <line x1="30" y1="6" x2="{{.Timeline.Width}}" y2="6" stroke="#eee"/>
 {{range .Timeline.Bars}}<rect x="{{.X}}" y="{{.Y}}" width="{{.W}}" height="{{.H}}" fill="#1f5ea3"><title>{{.Title}}</title></rect>
-{{end}}{{range .Timeline.Ticks}}<text x="{{.X}}" y="156" font-size="10" text-anchor="middle" fill="#6e6e6e">{{.Label}}</text>
+{{end}}{{range $.Timeline.Ticks}}<text x="{{.X}}" y="{{$.Timeline.LabelY}}" font-size="10" text-anchor="middle" fill="#6e6e6e">{{.Label}}</text>
 {{end}}</svg>
 {{end}}
 <h2>Источники и тональность</h2>

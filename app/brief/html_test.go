@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -27,6 +28,11 @@ func TestWriteHTMLGolden(t *testing.T) {
 			for _, bad := range []string{"<script", "<link", "src=", "url(", "@import"} {
 				if bytes.Contains(got, []byte(bad)) {
 					t.Fatalf("not self-contained: %q in output", bad)
+				}
+			}
+			for _, svg := range regexp.MustCompile(`(?s)<svg.*?</svg>`).FindAll(got, -1) {
+				if err := wellFormed(svg); err != nil {
+					t.Fatalf("inline SVG is not well-formed: %v", err)
 				}
 			}
 			path := filepath.Join("testdata", tc.name+".golden.html")

@@ -35,7 +35,7 @@ var loadFonts = sync.OnceValues(func() (fonts [2][]byte, err error) {
 
 // Palette shared by the PDF, DOCX and HTML charts.
 var (
-	colAccent = [3]int{31, 94, 163}  // bars
+	colAccent = [3]int{31, 94, 163}   // bars
 	colPrev   = [3]int{170, 186, 204} // previous period
 	colUp     = [3]int{192, 57, 43}   // more complaints: red
 	colDown   = [3]int{39, 134, 76}   // fewer: green

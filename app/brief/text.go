@@ -169,8 +169,10 @@ var greetingPrefixes = []string{
 	"подскажите пожалуйста", "подскажите", "скажите пожалуйста", "скажите", "пожалуйста",
 }
 
-// readable returns the sentence of text that best carries the cluster's
-// question, without greetings and addresses, capitalised, at most max runes.
+// readable returns the sentence of text whose stems weigh most (weight is
+// the cluster's centroid, so shared words count) without greetings and
+// addresses, capitalised, at most max runes. A sentence with «?» counts
+// half as much again: residents put the actual question there.
 func readable(text string, weight func(stem string) float64, max int) string {
 	sentences := splitSentences(text)
 	best, bestScore := "", -1.0

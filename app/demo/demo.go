@@ -927,9 +927,9 @@ func (g *gen) workflow(m *data.Message, a *acct, spam, short, bq, isReply bool) 
 	case age < 24*time.Hour:
 		th = [4]int{450, 700, 950, 1000}
 	case age < 72*time.Hour:
-		th = [4]int{50, 220, 670, 820}
+		th = [4]int{30, 120, 650, 810}
 	default:
-		th = [4]int{5, 45, 515, 665}
+		th = [4]int{2, 8, 515, 665}
 	}
 	switch {
 	case r < th[0]:

@@ -282,7 +282,7 @@ func TestCoverage(t *testing.T) {
 		t.Errorf("Smolensk share %.2f, want about 0.30", sm)
 	}
 	t.Logf("largest: smolensk %d, vyazma %d, roslavl %d; smallest: temkino %d, glinka %d",
-		munis["smolensk"], munis["vyazma"], munis["roslavl"], munis["temkino"], munis["glinka"])
+		munis["smolensk"], munis["vyazma"], munis["roslavl"], munis["tyomkino"], munis["glinka"])
 
 	// Platforms, statuses, threads, cities.
 	plat := map[data.Platform]int{}

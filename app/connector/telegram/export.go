@@ -91,22 +91,22 @@ func (t *exportText) UnmarshalJSON(b []byte) error {
 }
 
 type exportMessage struct {
-	ID               int64       `json:"id"`
-	Type             string      `json:"type"`
-	Date             string      `json:"date"`
-	DateUnix         string      `json:"date_unixtime"`
-	From             *string     `json:"from"`
-	FromID           string      `json:"from_id"`
-	Text             exportText  `json:"text"`
-	TextEntities     []entityRaw `json:"text_entities"`
-	ReplyTo          int64       `json:"reply_to_message_id"`
-	ForwardedFrom    *string     `json:"forwarded_from"`
-	Photo            string      `json:"photo"`
-	File             string      `json:"file"`
-	FileName         string      `json:"file_name"`
-	MediaType        string      `json:"media_type"`
-	StickerEmoji     string      `json:"sticker_emoji"`
-	EditedUnix       string      `json:"edited_unixtime"`
+	ID            int64       `json:"id"`
+	Type          string      `json:"type"`
+	Date          string      `json:"date"`
+	DateUnix      string      `json:"date_unixtime"`
+	From          *string     `json:"from"`
+	FromID        string      `json:"from_id"`
+	Text          exportText  `json:"text"`
+	TextEntities  []entityRaw `json:"text_entities"`
+	ReplyTo       int64       `json:"reply_to_message_id"`
+	ForwardedFrom *string     `json:"forwarded_from"`
+	Photo         string      `json:"photo"`
+	File          string      `json:"file"`
+	FileName      string      `json:"file_name"`
+	MediaType     string      `json:"media_type"`
+	StickerEmoji  string      `json:"sticker_emoji"`
+	EditedUnix    string      `json:"edited_unixtime"`
 }
 
 type entityRaw struct {

@@ -331,16 +331,18 @@ func TestParseExportErrors(t *testing.T) {
 	}
 }
 
-// TestStreamExportLarge streams a synthetic export of 200k messages and
+// TestStreamExportLarge streams a synthetic export of 120k messages and
 // checks memory stays far below the file size.
 func TestStreamExportLarge(t *testing.T) {
 	if testing.Short() {
 		t.Skip("large export")
 	}
-	const n = 200000
+	const n = 120000
 	pr, pw := io.Pipe()
 	cw := &countingWriter{w: pw}
+	written := make(chan struct{})
 	go func() {
+		defer close(written)
 		pw := cw
 		fmt.Fprint(pw, `{"name":"Обсуждение","type":"public_supergroup","id":1876543210,"messages":[`)
 		for i := 1; i <= n; i++ {
@@ -367,6 +369,7 @@ func TestStreamExportLarge(t *testing.T) {
 	if err != nil || count != n || sum.Items != n {
 		t.Fatalf("%v: %d items", err, count)
 	}
+	<-written
 	t.Logf("%d MB streamed, peak heap in use %d MB", cw.n>>20, peak>>20)
 	if peak > uint64(cw.n)/2 {
 		t.Errorf("peak heap %d bytes for a %d byte export: not streaming", peak, cw.n)
