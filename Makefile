@@ -19,12 +19,16 @@ BUILD_DEBS := gcc libc6-dev pkg-config libgl-dev libx11-dev libxcursor-dev libxr
               libxinerama-dev libxi-dev libxxf86vm-dev
 TEST_DEBS  := xvfb xauth libgl1-mesa-dri imagemagick x11-utils dbus dunst libnotify-bin \
               poppler-utils unzip
-WIN_DEBS   := gcc-mingw-w64-x86-64
+# The Windows cross-compile, its resources and the Wine smoke test.
+WIN_DEBS   := gcc-mingw-w64-x86-64 wine wine64 imagemagick xvfb xauth x11-utils libgl1-mesa-dri
+# fyne package writes the Linux package with tar -J.
+PKG_DEBS   := xz-utils
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps deps-windows run build build-windows test test-core test-ui smoke notify-it \
-        lint vet staticcheck importcheck package screenshots bench fmt clean
+        lint vet staticcheck importcheck package package-linux package-windows smoke-windows \
+        screenshots bench fmt clean
 
 all: build
 
@@ -39,9 +43,17 @@ deps:
 	fi
 	@command -v $(GO) >/dev/null || { echo "Go is missing: install Go ≥ 1.26 from https://go.dev/dl/"; exit 1; }
 
+# $(call apt_missing,PACKAGES) installs those of PACKAGES that are not installed.
+apt_missing = missing=$$(for p in $(1); do \
+	    dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	    echo "installing:" $$missing; \
+	    $(SUDO) apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
 deps-windows:
-	@dpkg-query -W -f='$${Status}' $(WIN_DEBS) 2>/dev/null | grep -q 'install ok installed' || \
-	  { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $(WIN_DEBS); }
+	@$(call apt_missing,$(WIN_DEBS) $(PKG_DEBS))
 
 build: deps
 	$(GO) build $(GOFLAGS_B) -ldflags "$(LDFLAGS)" -o $(BIN) .
@@ -49,9 +61,16 @@ build: deps
 run: build
 	./$(BIN)
 
+# otklik.exe: a GUI-subsystem binary with no DLLs beside it. Its icon, manifest
+# and version sheet come from assets/windows/otklik.rc, compiled into
+# $(WIN_SYSO) (git-ignored), which only windows/amd64 builds link in.
 build-windows: deps deps-windows
-	CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc \
-	  $(GO) build $(GOFLAGS_B) -ldflags "$(LDFLAGS) -H windowsgui" -o $(BIN).exe .
+	@mkdir -p $(WIN_RES)
+	convert assets/icon.png -define png:exclude-chunks=date,time \
+	  -define icon:auto-resize=256,128,64,48,32,24,16 $(WIN_RES)/otklik.ico
+	x86_64-w64-mingw32-windres -c 65001 -I $(WIN_RES) -I assets/windows $(WIN_RC_DEFS) \
+	  -O coff -i assets/windows/otklik.rc -o $(WIN_SYSO)
+	$(WIN_ENV) $(GO) build $(GOFLAGS_B) -ldflags "$(LDFLAGS) -s -w -H windowsgui" -o $(BIN).exe .
 
 test: deps vet test-core test-ui smoke notify-it
 
@@ -84,11 +103,50 @@ importcheck:
 lint: deps vet staticcheck importcheck
 	@out=$$(gofmt -l $$(git ls-files '*.go')); [ -z "$$out" ] || { echo "gofmt needed:"; echo "$$out"; exit 1; }
 
-package: deps
+# ── Packages for the press office's laptops, into $(DIST)/ ────────────────────
+# Release binaries compile with the flags of `make build` and `make test` (only
+# the link adds -s -w), so after them the packages are a relink away.
+# The numeric version in the package metadata is the latest tag vX.Y.Z, else
+# FyneApp.toml's Version; the build number counts commits.
+APP_VERSION := $(or $(shell git describe --tags --abbrev=0 --match 'v[0-9]*' 2>/dev/null | \
+                 sed -n 's/^v\([0-9]*\.[0-9]*\.[0-9]*\).*/\1/p'),$(shell sed -n 's/^Version *= *"\([0-9.]*\)".*/\1/p' FyneApp.toml))
+APP_BUILD   := $(shell git rev-list --count HEAD 2>/dev/null || echo 1)
+DIST        := dist
+LINUX_PKG   := $(DIST)/otklik-$(VERSION)-linux-amd64.tar.xz
+WIN_EXE     := $(DIST)/otklik-$(VERSION)-windows-amd64.exe
+WIN_ENV     := CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc
+WIN_RES     := build/windows
+WIN_SYSO    := rsrc_windows_amd64.syso
+win_ver      = $(or $(word $(1),$(subst ., ,$(APP_VERSION))),0)
+# windres hands -D to the preprocessor through a shell: hence the \" quoting.
+WIN_RC_DEFS := -DVER_MAJOR=$(call win_ver,1) -DVER_MINOR=$(call win_ver,2) -DVER_PATCH=$(call win_ver,3) \
+               -DVER_BUILD=$(APP_BUILD) '-DVER_TEXT=\"$(VERSION)\"'
+# make smoke-windows WIN_SHOT=docs/screenshots/windows-wine.png keeps the screenshot.
+WIN_SHOT    ?=
+
+package: package-linux package-windows
+	@ls -l $(LINUX_PKG) $(WIN_EXE) | awk '{ printf "%-55s %7.1f MB\n", $$NF, $$5 / 1048576 }'
+
+# fyne package wraps the release binary (--exe) rather than building again with
+# C flags of its own: usr/local/bin/otklik, the .desktop file, the icon and a
+# Makefile for `sudo make install`.
+package-linux: deps
+	@$(call apt_missing,$(PKG_DEBS))
 	@[ -x $(GOBIN)/fyne ] || $(GO) install fyne.io/tools/cmd/fyne@$(FYNE_TOOLS_VERSION)
-	$(GOBIN)/fyne package -os linux --release --tags sqlite_fts5 --app-version $(patsubst v%,%,$(firstword $(subst -, ,$(VERSION)))) 2>/dev/null || \
-	  $(GOBIN)/fyne package -os linux --release --tags sqlite_fts5
-	@ls -l *.tar.xz
+	@mkdir -p build/linux $(DIST)
+	$(GO) build $(GOFLAGS_B) -ldflags "$(LDFLAGS) -s -w" -o build/linux/$(BIN) .
+	rm -f build/linux/*.tar.xz
+	cd build/linux && $(GOBIN)/fyne package -os linux --release --src $(CURDIR) --exe $(CURDIR)/build/linux/$(BIN) \
+	  --app-version $(APP_VERSION) --app-build $(APP_BUILD)
+	mv build/linux/*.tar.xz $(LINUX_PKG)
+
+package-windows: build-windows
+	@mkdir -p $(DIST)
+	cp $(BIN).exe $(WIN_EXE)
+
+# The .exe under Wine and Xvfb on a demo store in a Cyrillic folder with spaces.
+smoke-windows: package-windows
+	OTKLIK_VERSION=$(VERSION) bash .ci/windows-smoke.sh $(WIN_EXE) $(WIN_SHOT)
 
 screenshots: deps
 	OTKLIK_SCREENSHOTS=$(CURDIR)/docs/screenshots $(GO) test -tags $(TAGS) -count=1 -run TestScreenshots ./ui/...

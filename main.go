@@ -26,7 +26,12 @@ func main() {
 	if core == nil {
 		os.Exit(code)
 	}
-	err := ui.Run(core, ui.Options{Version: app.Version, Lang: opts.Lang})
+	// Background sync lives as long as the window; stopped before Close.
+	stopSync, err := core.StartSync(ctx, app.SyncOptions{})
+	if err == nil {
+		err = ui.Run(core, ui.Options{Version: app.Version, Lang: opts.Lang})
+		stopSync()
+	}
 	if cerr := core.Close(); err == nil {
 		err = cerr
 	}

@@ -77,6 +77,11 @@ type App struct {
 
 	mu       sync.Mutex
 	syncInfo SyncInfo
+
+	sla slaState // the overdue watcher and deadline recomputation (sla_settings.go)
+
+	undoMu sync.Mutex
+	undo   *undoEntry // the last action, for Undo (app/undo.go)
 }
 
 // Open opens (creating if needed) the store at opts.DBPath.
@@ -121,6 +126,7 @@ func Open(ctx context.Context, opts Options) (*App, error) {
 // Close closes the store. Background workers started by the caller must be
 // stopped first.
 func (a *App) Close() error {
+	a.stopSLA()
 	a.subMu.Lock()
 	for ch := range a.subs {
 		close(ch)

@@ -58,7 +58,29 @@ func (a *App) SeedDemo(ctx context.Context, opts demo.Options, progress func(int
 	if gerr != nil {
 		return stats, gerr
 	}
-	return stats, err
+	if err != nil {
+		return stats, err
+	}
+	return stats, sink.saveBroadcasts(ctx)
+}
+
+// saveBroadcasts stores the broadcasts once every post is written, linking
+// each to its announcement post, which the generator names by network id.
+func (s *demoSink) saveBroadcasts(ctx context.Context) error {
+	for i := range s.broadcasts {
+		b := &s.broadcasts[i]
+		if b.AnnouncementPostID == 0 && b.AnnouncementPostExternalID != "" {
+			id, err := s.db.PostIDByExternal(ctx, b.AnnouncementPostExternalID)
+			if err != nil && !errors.Is(err, data.ErrNotFound) {
+				return err
+			}
+			b.AnnouncementPostID = id
+		}
+		if err := s.db.SaveBroadcast(ctx, b); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 type demoSink struct {
@@ -67,6 +89,8 @@ type demoSink struct {
 	in       *Ingester
 	n        int
 	progress func(int)
+	// broadcasts wait for the ingester to write their announcement posts.
+	broadcasts []data.Broadcast
 }
 
 func (s *demoSink) Account(ctx context.Context, acc *data.Account) error {
@@ -93,7 +117,8 @@ func (s *demoSink) Calendar(ctx context.Context, it *data.CalendarItem) error {
 }
 
 func (s *demoSink) Broadcast(ctx context.Context, b *data.Broadcast) error {
-	return s.db.SaveBroadcast(ctx, b)
+	s.broadcasts = append(s.broadcasts, *b)
+	return nil
 }
 
 func (s *demoSink) Template(ctx context.Context, t *data.Template) error {

@@ -8,6 +8,7 @@ import (
 
 	"otklik/app/textru"
 	"otklik/data"
+	"otklik/data/sqlite"
 )
 
 // DueSoonWindow is how far ahead the «Скоро срок» view and counter look.
@@ -200,22 +201,14 @@ func (a *App) SetStatus(ctx context.Context, ids []int64, s data.Status) error {
 	if !s.Valid() {
 		return fmt.Errorf("unknown status %q", s)
 	}
-	return a.change(ctx, func(ctx context.Context) error {
-		db, err := a.store()
-		if err != nil {
-			return err
-		}
+	return a.recorded(ctx, ActionStatus, ids, func(ctx context.Context, db *sqlite.DB) error {
 		return db.SetStatus(ctx, ids, s, a.now())
 	})
 }
 
 // Assign gives messages to a person; "" unassigns.
 func (a *App) Assign(ctx context.Context, ids []int64, who string) error {
-	return a.change(ctx, func(ctx context.Context) error {
-		db, err := a.store()
-		if err != nil {
-			return err
-		}
+	return a.recorded(ctx, ActionAssign, ids, func(ctx context.Context, db *sqlite.DB) error {
 		return db.SetAssignee(ctx, ids, strings.TrimSpace(who))
 	})
 }
@@ -226,11 +219,7 @@ func (a *App) SetDistrict(ctx context.Context, ids []int64, code string) error {
 	if _, ok := a.tagger.Municipality(code); !ok && code != "" {
 		return fmt.Errorf("unknown municipality %q", code)
 	}
-	return a.change(ctx, func(ctx context.Context) error {
-		db, err := a.store()
-		if err != nil {
-			return err
-		}
+	return a.recorded(ctx, ActionDistrict, ids, func(ctx context.Context, db *sqlite.DB) error {
 		return db.SetDistrict(ctx, ids, code)
 	})
 }
@@ -240,11 +229,7 @@ func (a *App) SetCategory(ctx context.Context, ids []int64, code string) error {
 	if !a.knownCategory(code) {
 		return fmt.Errorf("unknown category %q", code)
 	}
-	return a.change(ctx, func(ctx context.Context) error {
-		db, err := a.store()
-		if err != nil {
-			return err
-		}
+	return a.recorded(ctx, ActionCategory, ids, func(ctx context.Context, db *sqlite.DB) error {
 		if err := db.SetCategory(ctx, ids, code); err != nil {
 			return err
 		}

@@ -192,6 +192,15 @@ func (a *App) prepare(msgs []data.Message) []sqlite.IngestMessage {
 }
 
 func (a *App) prepareOne(m data.Message, rules *sla.Rules) sqlite.IngestMessage {
+	if m.AuthorExternalID == "" && m.AuthorName != "" {
+		// ПОС exports and spreadsheets name the resident without an id; the
+		// name (and city) then stand for the author, so their messages still
+		// group under one person.
+		m.AuthorExternalID = "name:" + m.AuthorName
+		if m.AuthorCity != "" {
+			m.AuthorExternalID += "|" + m.AuthorCity
+		}
+	}
 	stemmed := ""
 	if !m.Deleted {
 		stemmed = textru.StemText(m.Text)

@@ -2,8 +2,11 @@ package ui
 
 import (
 	"context"
+	"time"
 
 	"otklik/app"
+	"otklik/app/notify"
+	"otklik/app/sla"
 	"otklik/app/textru"
 	"otklik/data"
 )
@@ -33,7 +36,39 @@ type Core interface {
 	SetUser(ctx context.Context, name string) error
 	Subscribe() (<-chan Event, func())
 	ResetToEmpty(ctx context.Context) error
+
+	// Reply deadlines and the overdue watcher (app/sla_settings.go).
+	Rules() sla.Rules
+	SetRules(ctx context.Context, rules sla.Rules) error
+	WatchSettings(ctx context.Context) (WatchSettings, error)
+	SetWatchSettings(ctx context.Context, s WatchSettings) error
+	Snooze(ctx context.Context, until time.Time) error
+	RunWatcher(ctx context.Context, n notify.Notifier, opts notify.Options) error
+
+	// Triage: tags, undo, replies and the report (app/undo.go, app/reply.go,
+	// app/templates.go, app/report.go).
+	AddTag(ctx context.Context, ids []int64, tag string) error
+	RemoveTag(ctx context.Context, ids []int64, tag string) error
+	Undo(ctx context.Context) (UndoInfo, error)
+	LastAction() (UndoInfo, bool)
+	Templates(ctx context.Context) ([]data.Template, error)
+	FillTemplate(text string, m data.Message) string
+	Reply(ctx context.Context, messageID int64, text string) (data.OutboxItem, error)
+	MessageOutbox(ctx context.Context, messageID int64) ([]data.OutboxItem, error)
+	RetryOutbox(ctx context.Context, id int64) error
+	ResponseReport(ctx context.Context, since, until time.Time) (Report, error)
+	InboxAccounts(ctx context.Context) ([]data.Account, error)
+
+	// The content calendar (app/calendar.go; the methods in ui/calendar_core.go).
+	CalendarCore
 }
+
+// Triage types, under the names the views use.
+type (
+	UndoInfo  = app.UndoInfo
+	Report    = app.Report
+	ReportRow = app.ReportRow
+)
 
 // The core's types, under the names the views use.
 type (
@@ -47,6 +82,9 @@ type (
 	Municipality = textru.Municipality
 	Category     = textru.Category
 )
+
+// WatchSettings are the overdue watcher's settings, edited in Настройки.
+type WatchSettings = app.WatchSettings
 
 // Event kinds, as the core sends them.
 const (

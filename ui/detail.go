@@ -33,7 +33,13 @@ type detailView struct {
 	meta        *widget.Label
 	platform    *chip
 	status      *chip
-	link        *widget.Hyperlink
+	link        *widget.Button
+	linkURL     *url.URL
+	replyBtn    *widget.Button
+	tagBtn      *widget.Button
+	attachments *fyne.Container
+	outbox      *fyne.Container
+	replies     []data.OutboxItem
 	due         *widget.Label
 	text        *widget.RichText
 	buttons     map[data.Status]*widget.Button
@@ -66,7 +72,18 @@ func newDetailView(v *inboxView) *detailView {
 	d.meta.Truncation = fyne.TextTruncateEllipsis
 	d.platform = newChip("", nil, true)
 	d.status = newChip("", nil, false)
-	d.link = widget.NewHyperlink(T("detail.open_original"), nil)
+	d.link = widget.NewButtonWithIcon(T("detail.open_original"), theme.ComputerIcon(), d.openOriginal)
+	d.link.Importance = widget.LowImportance
+	d.replyBtn = widget.NewButtonWithIcon(T("detail.reply"), theme.MailReplyIcon(), v.openComposer)
+	d.replyBtn.Importance = widget.HighImportance
+	d.tagBtn = widget.NewButtonWithIcon(T("detail.add_tag"), theme.ContentAddIcon(), func() {
+		if d.shownID != 0 {
+			v.askTag([]int64{d.shownID})
+		}
+	})
+	d.tagBtn.Importance = widget.LowImportance
+	d.attachments = container.NewVBox()
+	d.outbox = container.NewVBox()
 	d.due = widget.NewLabel("")
 	d.due.Wrapping = fyne.TextWrapWord
 	d.text = widget.NewRichText()
@@ -122,7 +139,10 @@ func newDetailView(v *inboxView) *detailView {
 		d.due,
 		d.errLabel,
 		card(d.text),
-		d.tags,
+		d.attachments,
+		container.NewBorder(nil, nil, nil, d.tagBtn, d.tags),
+		d.outbox,
+		container.NewBorder(nil, nil, nil, nil, d.replyBtn),
 		container.NewGridWithColumns(3, btns...),
 		form,
 		section(T("detail.post")), d.post,
@@ -158,20 +178,33 @@ func (d *detailView) clear() {
 	d.placeholder.Show()
 }
 
+// detailData is a message with its context and the replies queued for it.
+type detailData struct {
+	det     Detail
+	replies []data.OutboxItem
+}
+
 // load fetches message id with its context off the UI goroutine.
 func (d *detailView) load(id int64) {
 	stems := d.v.cache.stems
-	async(d.v.b, func(ctx context.Context) (Detail, error) { return d.v.core.Detail(ctx, id) },
-		func(det Detail, err error) {
-			if id != d.v.selectedID {
-				return // the user moved on
-			}
-			if err != nil {
-				d.v.showError(err)
-				return
-			}
-			d.show(det, stems)
-		})
+	async(d.v.b, func(ctx context.Context) (detailData, error) {
+		det, err := d.v.core.Detail(ctx, id)
+		if err != nil {
+			return detailData{}, err
+		}
+		replies, err := d.v.core.MessageOutbox(ctx, id)
+		return detailData{det: det, replies: replies}, err
+	}, func(dd detailData, err error) {
+		if id != d.v.selectedID {
+			return // the user moved on
+		}
+		if err != nil {
+			d.v.showError(err)
+			return
+		}
+		d.replies = dd.replies
+		d.show(dd.det, stems)
+	})
 }
 
 func (d *detailView) show(det Detail, stems []string) {
@@ -194,10 +227,11 @@ func (d *detailView) show(det Detail, stems []string) {
 		meta = append(meta, Tf("detail.city", map[string]any{"City": m.AuthorCity}))
 	}
 	d.meta.SetText(strings.Join(meta, " · "))
-	if u, err := url.Parse(m.URL); err == nil && m.URL != "" {
-		d.link.SetURL(u)
+	if u, err := parseWebURL(m.URL); err == nil {
+		d.linkURL = u
 		d.link.Show()
 	} else {
+		d.linkURL = nil
 		d.link.Hide()
 	}
 	d.due.SetText(d.deadlines(now, m))
@@ -211,7 +245,7 @@ func (d *detailView) show(det Detail, stems []string) {
 
 	d.tags.RemoveAll()
 	for _, t := range m.Tags {
-		d.tags.Add(newChip("#"+t, nil, false))
+		d.tags.Add(d.tagChip(t))
 	}
 	if m.Sentiment == data.Negative {
 		d.tags.Add(newChip(T("sentiment.negative"), theme.Color(theme.ColorNameError), false))
@@ -239,6 +273,14 @@ func (d *detailView) show(det Detail, stems []string) {
 	d.catSel.ClearSelected()
 	if m.Category != "" {
 		d.catSel.SetSelected(d.v.catName(m.Category))
+	}
+
+	d.showAttachments(m.Attachments)
+	d.showOutbox(now)
+	if m.Platform == data.POS {
+		d.replyBtn.SetText(T("detail.reply_portal"))
+	} else {
+		d.replyBtn.SetText(T("detail.reply"))
 	}
 
 	d.post.RemoveAll()
@@ -296,19 +338,19 @@ func muted(s string) *widget.Label {
 	return l
 }
 
-// deadlines says what is due: «Первый ответ — через 2 ч · Ответ по существу — 17 марта, 10:00».
+// deadlines says what is due: «Первый ответ — осталось 2 часа · Ответ по существу — просрочено на 3 дня».
 func (d *detailView) deadlines(now time.Time, m data.Message) string {
 	var parts []string
 	if !m.FirstResponseDue.IsZero() {
 		if !m.FirstResponseAt.IsZero() {
 			parts = append(parts, Tf("detail.first_response_done", map[string]any{"When": ago(now, m.FirstResponseAt)}))
 		} else if m.Status.Open() {
-			t, _ := dueIn(now, m.FirstResponseDue)
+			t, _ := deadlineLeft(now, m.FirstResponseDue)
 			parts = append(parts, Tf("detail.first_response_due", map[string]any{"Due": t}))
 		}
 	}
 	if !m.AnswerDue.IsZero() && m.Status.Open() {
-		t, _ := dueIn(now, m.AnswerDue)
+		t, _ := deadlineLeft(now, m.AnswerDue)
 		parts = append(parts, Tf("detail.answer_due", map[string]any{"Due": t}))
 	}
 	return strings.Join(parts, " · ")
@@ -374,12 +416,15 @@ func (d *detailView) act(fn func(ctx context.Context, ids []int64) error) {
 }
 
 func (d *detailView) setStatus(s data.Status) {
-	d.act(func(ctx context.Context, ids []int64) error { return d.v.core.SetStatus(ctx, ids, s) })
+	if d.shownID != 0 && !d.syncing {
+		d.v.applyStatus([]int64{d.shownID}, s)
+	}
 }
 
 func (d *detailView) assign(who string) {
-	who = strings.TrimSpace(who)
-	d.act(func(ctx context.Context, ids []int64) error { return d.v.core.Assign(ctx, ids, who) })
+	if d.shownID != 0 && !d.syncing {
+		d.v.applyAssign([]int64{d.shownID}, who)
+	}
 }
 
 func (d *detailView) correctDistrict() {
@@ -394,7 +439,7 @@ func (d *detailView) correctDistrict() {
 	if code == d.d.Message.District {
 		return
 	}
-	d.act(func(ctx context.Context, ids []int64) error { return d.v.core.SetDistrict(ctx, ids, code) })
+	d.v.applyDistrict([]int64{d.shownID}, code)
 }
 
 func (d *detailView) correctCategory() {
@@ -406,7 +451,7 @@ func (d *detailView) correctCategory() {
 	if code == d.d.Message.Category {
 		return
 	}
-	d.act(func(ctx context.Context, ids []int64) error { return d.v.core.SetCategory(ctx, ids, code) })
+	d.v.applyCategory([]int64{d.shownID}, code)
 }
 
 func (d *detailView) addNote() {

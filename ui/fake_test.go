@@ -43,6 +43,12 @@ type fakeCore struct {
 	calls   []string
 	// Delay, when set, is slept in Inbox so tests can see loading states.
 	Delay time.Duration
+	// sla is the deadline rules and watcher settings (fake_sla_test.go).
+	sla fakeSLA
+	// inb is the undo snapshot, outbox and templates (fake_inbox_test.go).
+	inb fakeInbox
+	// cal is the content calendar (calendar_fake_test.go).
+	cal fakeCalendar
 }
 
 var _ Core = (*fakeCore)(nil)
@@ -225,6 +231,9 @@ func (c *fakeCore) matches(m *data.Message, q Query, st []string) bool {
 		}
 	}
 	if f.Tag != "" && !slices.Contains(m.Tags, f.Tag) {
+		return false
+	}
+	if f.HasUnanswered && !c.hasOpenReply(m) {
 		return false
 	}
 	if !f.Since.IsZero() && m.CreatedAt.Before(f.Since) {
@@ -443,6 +452,7 @@ func (c *fakeCore) Detail(_ context.Context, id int64) (Detail, error) {
 // change applies fn to each message and tells subscribers.
 func (c *fakeCore) change(call string, ids []int64, fn func(*data.Message)) error {
 	c.mu.Lock()
+	c.remember(call, ids)
 	for _, id := range ids {
 		m := c.find(id)
 		if m == nil {

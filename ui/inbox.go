@@ -2,12 +2,14 @@ package ui
 
 import (
 	"context"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -62,10 +64,23 @@ type inboxView struct {
 
 	detail  *detailView
 	content fyne.CanvasObject
+
+	picked    map[int64]bool // the multi-selection, for bulk actions
+	bulk      *bulkBar
+	toast     *toastBar
+	more      *moreFilters
+	help      *helpOverlay
+	askDialog dialog.Dialog // the open assign/tag question, for tests
+	askEntry  *widget.Entry
+	composer  *composer
+	// openURL opens a link in the browser; tests replace it.
+	openURL func(*url.URL) error
 }
 
 func newInboxView(core Core, b *bridge, now func() time.Time, win fyne.Window) *inboxView {
-	v := &inboxView{core: core, b: b, now: now, win: win, node: viewPrefix + ViewAll, counts: map[string]int{}}
+	v := &inboxView{core: core, b: b, now: now, win: win, node: viewPrefix + ViewAll, counts: map[string]int{},
+		picked: map[int64]bool{}}
+	v.openURL = func(u *url.URL) error { return fyne.CurrentApp().OpenURL(u) }
 	v.muns = core.Municipalities()
 	v.cats = core.Categories()
 	v.munIdx = map[string]Municipality{}
@@ -81,6 +96,7 @@ func newInboxView(core Core, b *bridge, now func() time.Time, win fyne.Window) *
 
 	v.buildSidebar()
 	v.buildFilters()
+	v.more = newMoreFilters(v)
 	v.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	v.total = widget.NewLabel("")
 	v.total.Importance = widget.LowImportance
@@ -101,15 +117,18 @@ func newInboxView(core Core, b *bridge, now func() time.Time, win fyne.Window) *
 	v.list.ExtendBaseWidget(v.list)
 
 	v.detail = newDetailView(v)
+	v.bulk = newBulkBar(v)
+	v.toast = newToastBar(v)
+	v.help = newHelpOverlay(v)
 
 	v.head = container.NewHBox(v.title, v.total)
-	v.listCol = container.NewBorder(container.NewVBox(v.head, v.errLabel), nil, nil, nil,
+	v.listCol = container.NewBorder(container.NewVBox(v.head, v.bulk.content, v.errLabel), nil, nil, nil,
 		container.NewStack(v.list, container.NewPadded(container.NewVBox(layout.NewSpacer(), v.empty, layout.NewSpacer()))))
 	split := container.NewHSplit(v.listCol, v.detail.content)
 	split.SetOffset(0.48)
 	toolbar := container.NewBorder(nil, nil, nil,
-		container.NewGridWithColumns(4, v.munSel, v.catSel, v.stateSel, v.platSel), v.search)
-	main := container.NewBorder(container.NewPadded(toolbar), nil, nil, nil, split)
+		container.NewHBox(container.NewGridWithColumns(4, v.munSel, v.catSel, v.stateSel, v.platSel), v.more.btn, v.help.btn), v.search)
+	main := container.NewBorder(container.NewPadded(toolbar), container.NewPadded(v.toast.content), nil, nil, split)
 	side := container.NewBorder(nil, nil, nil, widget.NewSeparator(), container.New(fixedWidth(240), v.side))
 	v.content = container.NewBorder(nil, nil, side, nil, main)
 	return v
@@ -121,6 +140,8 @@ func (v *inboxView) start() {
 	v.updateTitle()
 	v.reloadList(true)
 	v.reloadCounts()
+	v.more.load()
+	v.registerShortcuts()
 }
 
 func (v *inboxView) munName(code string) string {
@@ -282,6 +303,7 @@ func (v *inboxView) updateNode(id string, o fyne.CanvasObject) {
 		count.SetText(formatInt(n))
 	}
 	count.Importance = widget.LowImportance
+	count.TextStyle.Bold = false
 	name.TextStyle.Bold = false
 	if id == viewPrefix+ViewOverdue && n > 0 {
 		count.Importance = widget.DangerImportance
@@ -289,6 +311,12 @@ func (v *inboxView) updateNode(id string, o fyne.CanvasObject) {
 	}
 	if id == viewPrefix+ViewNew && n > 0 {
 		count.Importance = widget.HighImportance
+	}
+	if id == v.node {
+		// On the selection's tinted background muted, primary or red text
+		// disappears: the current item's count is plain and bold.
+		count.Importance = widget.MediumImportance
+		count.TextStyle.Bold = true
 	}
 	name.Refresh()
 	count.Refresh()
@@ -462,6 +490,7 @@ func (v *inboxView) query() Query {
 		q.Platforms = intersect(q.Platforms, []data.Platform{data.Platforms[i-1]})
 	}
 	q.Search = strings.TrimSpace(v.search.Text)
+	v.more.apply(&q, v.now())
 	return q
 }
 
@@ -498,6 +527,12 @@ func (v *inboxView) reloadList(fresh bool) {
 		v.list.UnselectAll()
 		v.selectedID = 0
 		v.detail.clear()
+		if len(v.picked) > 0 {
+			// A new query shows other messages: acting on picks the
+			// operator can no longer see would surprise.
+			clear(v.picked)
+			v.bulk.update(0)
+		}
 	}
 	v.cache.reset()
 	v.errLabel.Hide()
@@ -541,7 +576,8 @@ func (v *inboxView) refresh(reset bool) {
 func (v *inboxView) afterLoad() {
 	v.loadedOnce = true
 	if v.cache.length == 0 {
-		if v.query().Search != "" || v.node != viewPrefix+ViewAll || v.munCode() != "" {
+		if v.query().Search != "" || v.node != viewPrefix+ViewAll || v.munCode() != "" || v.more.active() > 0 ||
+			v.catSel.SelectedIndex() > 0 || v.stateSel.SelectedIndex() > 0 || v.platSel.SelectedIndex() > 0 {
 			v.empty.SetText(T("inbox.empty_filtered"))
 		} else {
 			v.empty.SetText(T("inbox.empty_store"))
@@ -601,45 +637,6 @@ func (v *inboxView) showError(err error) {
 	v.errLabel.SetText(Tf("inbox.error", map[string]any{"Error": err.Error()}))
 	v.errLabel.Show()
 }
-
-// typedRuneHandled handles the inbox's letter keys; it returns false for
-// keys it does not own. Both Latin and Russian layouts work: j/о, k/л, / and
-// the «.» that sits on the same key in ЙЦУКЕН.
-func (v *inboxView) typedRuneHandled(r rune) bool {
-	switch r {
-	case 'j', 'о', 'J', 'О':
-		v.move(1)
-	case 'k', 'л', 'K', 'Л':
-		v.move(-1)
-	case '/', '.':
-		v.win.Canvas().Focus(v.search)
-	default:
-		return false
-	}
-	return true
-}
-
-func (v *inboxView) typedKeyHandled(e *fyne.KeyEvent) bool {
-	switch e.Name {
-	case fyne.KeyReturn, fyne.KeyEnter:
-		if v.selectedID == 0 {
-			v.move(1)
-			return true
-		}
-		v.detail.focus()
-	case fyne.KeyDown:
-		v.move(1)
-	case fyne.KeyUp:
-		v.move(-1)
-	default:
-		return false
-	}
-	return true
-}
-
-// typedRune and typedKey receive keys when nothing has the focus.
-func (v *inboxView) typedRune(r rune)          { v.typedRuneHandled(r) }
-func (v *inboxView) typedKey(e *fyne.KeyEvent) { v.typedKeyHandled(e) }
 
 func (v *inboxView) userName() string { return v.user }
 

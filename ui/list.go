@@ -198,19 +198,26 @@ func (v *inboxView) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 		return
 	}
 	r.show(rw, v.now(), v.munName, v.catName)
+	r.setPicked(rw.msg.ID, v.picked[rw.msg.ID], v.togglePick)
 }
 
 // messageRow is one inbox line:
 //
-//	[ВК] Автор · Район                       5 мин назад
-//	Первая строка текста с подсвеченными совпадениями…
-//	[Дороги] [Новое] просрочено на 2 ч               👤 Исполнитель
+//	☐ [ВК] Автор                         Ярцево · 5 мин назад
+//	     Первая строка текста с подсвеченными совпадениями…
+//	     [Дороги] [Новое] через 2 ч                 Исполнитель
+//
+// The municipality sits before the time and is never truncated: the
+// author's name gives way instead. The checkbox picks the row for bulk
+// actions.
 type messageRow struct {
 	widget.BaseWidget
+	pick     *widget.Check
+	pickID   int64
+	onPick   func(id int64, on bool)
 	platform *chip
 	author   *widget.Label
-	place    *widget.Label
-	when     *widget.Label
+	place    *widget.Label // «Ярцево · 5 мин назад»
 	text     *widget.RichText
 	category *chip
 	status   *chip
@@ -225,45 +232,60 @@ func newMessageRow() *messageRow {
 		platform: newChip("", nil, true),
 		author:   widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		place:    widget.NewLabel(""),
-		when:     widget.NewLabel(""),
 		text:     widget.NewRichText(),
 		category: newChip("", nil, false),
 		status:   newChip("", nil, false),
 		due:      widget.NewLabel(""),
-		assignee: widget.NewLabel(""),
+		assignee: widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{}),
 		marker:   canvas.NewRectangle(color.Transparent),
 	}
-	r.place.Truncation = fyne.TextTruncateEllipsis
+	r.pick = widget.NewCheck("", func(on bool) {
+		if r.onPick != nil && r.pickID != 0 {
+			r.onPick(r.pickID, on)
+		}
+	})
+	r.author.Truncation = fyne.TextTruncateEllipsis
 	r.place.Importance = widget.LowImportance
-	r.when.Importance = widget.LowImportance
-	r.assignee.Importance = widget.LowImportance
 	r.assignee.Truncation = fyne.TextTruncateEllipsis
+	r.assignee.Importance = widget.LowImportance
 	r.text.Truncation = fyne.TextTruncateEllipsis
 	r.due.TextStyle.Italic = true
 	r.marker.SetMinSize(fyne.NewSize(3, 0))
 
-	who := container.NewBorder(nil, nil, r.author, nil, r.place)
-	top := container.NewBorder(nil, nil, container.NewCenter(r.platform), r.when, who)
+	top := container.NewBorder(nil, nil, container.NewCenter(r.platform), r.place, r.author)
 	chips := container.NewHBox(container.NewCenter(r.category), container.NewCenter(r.status), r.due)
 	bottom := container.NewBorder(nil, nil, chips, nil, r.assignee)
 	lines := container.New(&tightVBox{}, top, r.text, bottom)
-	r.body = container.NewBorder(nil, nil, r.marker, nil, lines)
+	pick := container.NewVBox(r.pick)
+	r.body = container.NewBorder(nil, nil, container.NewHBox(r.marker, pick), nil, lines)
 	r.ExtendBaseWidget(r)
 	return r
+}
+
+// setPicked shows whether the row's message is picked without that
+// counting as a click.
+func (r *messageRow) setPicked(id int64, on bool, onPick func(int64, bool)) {
+	r.onPick, r.pickID = nil, 0
+	r.pick.SetChecked(on)
+	r.pick.Show()
+	r.onPick, r.pickID = onPick, id
 }
 
 func (r *messageRow) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(r.body) }
 
 func (r *messageRow) placeholder(text string) {
+	r.onPick, r.pickID = nil, 0
+	r.pick.SetChecked(false)
+	r.pick.Hide()
 	r.platform.Set("", nil, true)
-	r.setWho(text, "")
-	r.when.SetText("")
+	r.author.SetText(text)
+	r.place.SetText("")
+	r.assignee.SetText("")
 	r.text.Segments = nil
 	r.text.Refresh()
 	r.category.Set("", nil, false)
 	r.status.Set("", nil, false)
 	r.due.SetText("")
-	r.assignee.SetText("")
 	r.marker.FillColor = color.Transparent
 	r.marker.Refresh()
 	relayout(r.body)
@@ -272,12 +294,13 @@ func (r *messageRow) placeholder(text string) {
 func (r *messageRow) show(rw *row, now time.Time, munName, catName func(string) string) {
 	m := &rw.msg
 	r.platform.Set(platformShort(m.Platform), platformColor(m.Platform), true)
+	r.author.SetText(m.AuthorName)
 	place := munName(m.District)
 	if place == "" {
-		place = T("inbox.no_district")
+		place = T("inbox.district_unknown_short")
 	}
-	r.setWho(m.AuthorName, place)
-	r.when.SetText(ago(now, m.CreatedAt))
+	r.place.SetText(place + " · " + ago(now, m.CreatedAt))
+	r.assignee.SetText(m.Assignee)
 	r.text.Segments = highlighted(rw.snippet, rw.hl, widget.RichTextStyleInline)
 	r.text.Refresh()
 	r.category.Set(catName(m.Category), nil, false)
@@ -295,11 +318,6 @@ func (r *messageRow) show(rw *row, now time.Time, munName, catName func(string) 
 	}
 	r.due.Refresh()
 	r.marker.Refresh()
-	if m.Assignee != "" {
-		r.assignee.SetText("· " + m.Assignee)
-	} else {
-		r.assignee.SetText("")
-	}
 	relayout(r.body)
 }
 
@@ -312,7 +330,7 @@ func rowDue(now time.Time, m *data.Message) (string, bool) {
 	if due.IsZero() || due.Sub(now) > 24*time.Hour {
 		return "", false
 	}
-	return dueIn(now, due)
+	return deadlineLeft(now, due)
 }
 
 // tightVBox stacks rows without padding between them: each line already
@@ -345,13 +363,3 @@ func (tightVBox) MinSize(objs []fyne.CanvasObject) fyne.Size {
 var (
 	_ fyne.Layout = tightVBox{}
 )
-
-// setWho writes the author in bold and the place muted after it; the
-// place gives way with an ellipsis when the row is narrow.
-func (r *messageRow) setWho(author, place string) {
-	r.author.SetText(author)
-	if place != "" {
-		place = "·  " + place
-	}
-	r.place.SetText(place)
-}

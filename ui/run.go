@@ -13,7 +13,8 @@ const AppID = "ru.otklik.app"
 // Run opens the main window over core and blocks until it is closed.
 func Run(core Core, opts Options) error {
 	a := fyneapp.NewWithID(AppID)
-	if icon, err := assets.FS.ReadFile("icon.png"); err == nil {
+	icon, err := assets.FS.ReadFile("icon.png")
+	if err == nil {
 		a.SetIcon(fyne.NewStaticResource("icon.png", icon))
 	}
 	if opts.Lang != "" {
@@ -26,7 +27,11 @@ func Run(core Core, opts Options) error {
 	}
 	w := NewMainWindow(a, core, opts)
 	w.Window.SetMaster()
+	// The overdue watcher lives as long as the window: notifications and the
+	// counts in the status bar and the tray.
+	stop := startWatcher(core, icon)
 	w.Window.ShowAndRun()
+	stop()
 	return nil
 }
 

@@ -10,8 +10,9 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
-// settingsView: the operator's name, language, theme, where the data lives
-// and, while the store holds the demo region, leaving the demo.
+// settingsView: the operator's name, language, theme, where the data lives,
+// while the store holds the demo region leaving the demo, and the reply
+// deadlines with their notifications.
 type settingsView struct {
 	m *MainWindow
 
@@ -23,6 +24,7 @@ type settingsView struct {
 	demoInfo *widget.Label
 	resetBtn *widget.Button
 	note     *widget.Label
+	sla      *slaSettings // «Сроки ответа» and «Уведомления» (settings_sla.go)
 	content  fyne.CanvasObject
 }
 
@@ -80,13 +82,17 @@ func newSettingsView(m *MainWindow) *settingsView {
 	if m.opts.Version == "" {
 		version.Hide()
 	}
-	body := container.NewVBox(title, form, widget.NewSeparator(), demo, s.note, version)
-	s.content = container.NewVScroll(container.NewPadded(container.New(maxWidth(720), body)))
+	s.sla = newSLASettings(m)
+	general := container.New(maxWidth(720), container.NewVBox(form, widget.NewSeparator(), demo, s.note))
+	body := container.NewVBox(title, general, widget.NewSeparator(), s.sla.content, widget.NewSeparator(), version)
+	s.content = container.NewVScroll(container.NewPadded(container.New(maxWidth(1060), body)))
 	return s
 }
 
-// reload reads the summary: the user's name, the data file, demo or not.
+// reload reads the summary: the user's name, the data file, demo or not;
+// and the deadline rules and notification settings.
 func (s *settingsView) reload() {
+	s.sla.reload()
 	async(s.m.b, func(ctx context.Context) (Summary, error) { return s.m.core.Summary(ctx) },
 		func(sum Summary, err error) {
 			if err != nil {

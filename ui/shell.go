@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -34,10 +35,14 @@ type MainWindow struct {
 	b     *bridge
 	unsub func()
 
-	tabs     *container.AppTabs
-	inbox    *inboxView
-	settings *settingsView
-	status   *statusBar
+	tabs      *container.AppTabs
+	inbox     *inboxView
+	settings  *settingsView
+	report    *reportView    // response times (report.go)
+	calendar  *calendarView  // the content calendar (calendar.go)
+	broadcast *broadcastView // «Эфир» (broadcast.go); nil when the core has no BroadcastCore
+	status    *statusBar
+	tray      *trayMenu // the system tray's menu (tray.go)
 }
 
 // NewMainWindow builds the window over core and starts listening to it.
@@ -49,7 +54,8 @@ func NewMainWindow(a fyne.App, core Core, opts Options) *MainWindow {
 	m := &MainWindow{app: a, core: core, opts: opts, b: newBridge()}
 	m.b.serial = opts.serial
 	m.Window = a.NewWindow(T("app.title"))
-	m.Window.Resize(fyne.NewSize(1280, 800))
+	// Fits a 1366×768 laptop screen with the taskbar and title bar.
+	m.Window.Resize(fyne.NewSize(1280, 680))
 	m.build()
 
 	events, unsub := core.Subscribe()
@@ -84,23 +90,44 @@ func (m *MainWindow) build() {
 	m.Window.SetTitle(T("app.title"))
 	m.inbox = newInboxView(m.core, m.b, m.opts.Now, m.Window)
 	m.settings = newSettingsView(m)
+	m.report = newReportView(m.core, m.b, m.opts.Now, m.Window)
+	m.calendar = newCalendarView(m.core, m.b, m.opts.Now, m.Window)
 	m.status = newStatusBar(m.core, m.b, m.opts.Now)
+	m.tray = newTrayMenu(m)
 
 	m.tabs = container.NewAppTabs(
 		container.NewTabItemWithIcon(T("nav.inbox"), theme.MailComposeIcon(), m.inbox.content),
+		container.NewTabItemWithIcon(T("nav.calendar"), theme.CalendarIcon(), m.calendar.content),
+		container.NewTabItemWithIcon(T("nav.report"), theme.GridIcon(), m.report.content),
 		container.NewTabItemWithIcon(T("nav.settings"), theme.SettingsIcon(), m.settings.content),
 	)
+	if bc, ok := m.core.(BroadcastCore); ok { // «Эфир», just before Настройки
+		m.broadcast = newBroadcastView(bc, m.b, m.opts.Now, m.Window)
+		m.tabs.Items = slices.Insert(m.tabs.Items, len(m.tabs.Items)-1,
+			container.NewTabItemWithIcon(T("nav.broadcast"), theme.MediaVideoIcon(), m.broadcast.content))
+	}
 	m.tabs.SetTabLocation(container.TabLocationLeading)
 	m.tabs.OnSelected = func(ti *container.TabItem) {
+		if m.broadcast != nil && ti.Content == m.broadcast.content {
+			m.broadcast.start()
+		}
 		if ti.Content == m.settings.content {
 			m.settings.reload()
+		}
+		if ti.Content == m.report.content {
+			m.report.reload()
+		}
+		if ti.Content == m.calendar.content {
+			m.calendar.reload()
 		}
 	}
 	m.Window.SetContent(container.NewBorder(nil, m.status.content, nil, nil, m.tabs))
 	m.Window.Canvas().SetOnTypedRune(m.inbox.typedRune)
 	m.Window.Canvas().SetOnTypedKey(m.inbox.typedKey)
 	m.inbox.start()
+	m.calendar.reload()
 	m.status.reload()
+	m.tray.reload()
 }
 
 // handle is the single place core events reach the views.
@@ -118,11 +145,19 @@ func (m *MainWindow) handle(e Event) {
 		m.inbox.refresh(true)
 		m.status.reload()
 		m.settings.reload()
+		m.calendar.reload()
+	case EventCalendar:
+		m.calendar.reload()
+	}
+	if e.Kind != EventSync {
+		m.tray.reload()
 	}
 }
 
 func (m *MainWindow) tick() {
-	m.status.render()
+	// Reloaded, not just re-rendered: deadlines pass with time alone.
+	m.status.reload()
+	m.tray.reload()
 	m.inbox.list.Refresh()
 }
 
@@ -140,6 +175,10 @@ func (m *MainWindow) ShowInbox() { m.tabs.SelectIndex(0) }
 
 // ShowSettings switches to the settings.
 func (m *MainWindow) ShowSettings() {
-	m.tabs.SelectIndex(1)
+	for _, ti := range m.tabs.Items {
+		if ti.Content == m.settings.content {
+			m.tabs.Select(ti)
+		}
+	}
 	m.settings.reload()
 }

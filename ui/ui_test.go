@@ -403,6 +403,18 @@ func TestTranslationsComplete(t *testing.T) {
 		return m
 	}
 	ru, en := load("ru.json"), load("en.json")
+	// Each area's own files (sla.ru.json …) merge into the same catalogue.
+	for lang, into := range map[string]map[string]any{"ru": ru, "en": en} {
+		more, _ := filepath.Glob(filepath.Join("..", "assets", "i18n", "*."+lang+".json"))
+		for _, f := range more {
+			for k, v := range load(filepath.Base(f)) {
+				if _, dup := into[k]; dup {
+					t.Errorf("%s redefines %q", filepath.Base(f), k)
+				}
+				into[k] = v
+			}
+		}
+	}
 	for k := range ru {
 		if _, ok := en[k]; !ok {
 			t.Errorf("en.json lacks %q", k)

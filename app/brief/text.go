@@ -141,7 +141,8 @@ func typoCanon(df map[string]int) map[string]string {
 					continue
 				}
 				if better(o, s) {
-					if c, ok := canon[s]; !ok || better(o, c) {
+					// among several better spellings: the most frequent, then the first alphabetically
+					if c, ok := canon[s]; !ok || better(o, c) || df[o] == df[c] && o < c {
 						canon[s] = o
 					}
 				}

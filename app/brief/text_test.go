@@ -3,6 +3,7 @@ package brief
 import (
 	"reflect"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestReadable(t *testing.T) {
@@ -151,4 +152,36 @@ func TestGroupClusterFields(t *testing.T) {
 	if Group(nil, Options{}) != nil {
 		t.Fatal("no items must give no clusters")
 	}
+}
+
+// TestGroupConcurrent runs Group from several goroutines: it must share no
+// mutable state (run with -race).
+func TestGroupConcurrent(t *testing.T) {
+	items := syntheticStream(t, 600)
+	want := len(Group(items, Options{}))
+	done := make(chan int)
+	for g := 0; g < 4; g++ {
+		go func() { done <- len(Group(items, Options{})) }()
+	}
+	for g := 0; g < 4; g++ {
+		if got := <-done; got != want {
+			t.Errorf("concurrent run gave %d groups, want %d", got, want)
+		}
+	}
+}
+
+func FuzzPseudonymise(f *testing.F) {
+	for _, s := range []string{"Меня зовут Ольга Петрова, тел. +7 910 123-45-67", "С уважением, Кузнецов И. С.", "\xff", "Я, Анна"} {
+		f.Add(s, "Ольга Петрова")
+	}
+	f.Fuzz(func(t *testing.T, text, author string) {
+		p := newPseudonymiser()
+		out := p.text(text, author)
+		if utf8.ValidString(text) && !utf8.ValidString(out) {
+			t.Fatalf("invalid UTF-8 from %q", text)
+		}
+		if a := p.name(author); a != p.name(author) {
+			t.Fatal("pseudonym not stable")
+		}
+	})
 }

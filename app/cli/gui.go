@@ -5,6 +5,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
+	"runtime"
 
 	"otklik/app"
 	"otklik/app/demo"
@@ -34,11 +36,25 @@ func OpenGUI(ctx context.Context, args []string, stderr io.Writer) (*app.App, GU
 		fmt.Fprintf(stderr, "otklik: unknown command %q; see 'otklik help'\n", fs.Arg(0))
 		return nil, o, ExitUsage
 	}
-	a, err := app.Open(ctx, app.Options{DBPath: o.DBPath})
+	// A Windows GUI build has no console: the log, Fyne's own messages
+	// included (slog.SetDefault redirects package log), goes to a rotating
+	// file in the storage root that stays open for the life of the process.
+	logger := slog.Default()
+	if dir, err := app.DataDir(); err == nil {
+		if l, _, err := app.SetupLogging(dir, slog.LevelInfo); err == nil {
+			logger = l
+			slog.SetDefault(l)
+		} else {
+			fmt.Fprintf(stderr, "otklik: %v\n", err)
+		}
+	}
+	a, err := app.Open(ctx, app.Options{DBPath: o.DBPath, Logger: logger})
 	if err != nil {
+		logger.Error("open the store", "err", err)
 		fmt.Fprintf(stderr, "otklik: %v\n", err)
 		return nil, o, ExitFailure
 	}
+	logger.Info("start", "version", app.Version, "os", runtime.GOOS, "db", a.Path())
 	need, err := a.NeedsDemo(ctx)
 	if err == nil && need {
 		_, err = a.SeedDemo(ctx, demo.Options{Seed: 1, Comments: *comments}, nil)

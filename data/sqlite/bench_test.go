@@ -21,7 +21,8 @@ import (
 // The benchmarks run over a generated store of OTKLIK_BENCH_N messages
 // (default 200000), built once into os.TempDir() and reused by later runs.
 //
-//	OTKLIK_BENCH_N=1000000 go test -tags sqlite_fts5 -run '^$' -bench . -benchtime 2000x ./data/sqlite/
+//	OTKLIK_BENCH_N=1000000 go test -tags sqlite_fts5 -run '^$' -bench 'Inbox|Search' -benchtime 1000x -timeout 60m ./data/sqlite/
+//	go test -tags sqlite_fts5 -run '^$' -bench Ingest -benchtime 40x ./data/sqlite/
 
 const benchBatch = 5000
 
@@ -224,7 +225,7 @@ func BenchmarkInbox(b *testing.B) {
 		})
 	})
 	b.Run("deep_page", func(b *testing.B) {
-		// The 200th page of the district filter, reached by cursor.
+		// The 21st page of the district filter (after 1000 rows), reached by cursor.
 		first, err := db.ListMessages(ctx, data.Filter{Districts: []string{"vyazma"}}, data.Cursor{}, 1000)
 		if err != nil || len(first) == 0 {
 			b.Fatal(err)

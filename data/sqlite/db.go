@@ -215,9 +215,6 @@ func classify(path string, err error) error {
 			return fmt.Errorf("open store %s: %w (%v)", path, ErrNotOtklik, err)
 		}
 	}
-	if errors.Is(err, ErrNotOtklik) || errors.Is(err, ErrTooNew) {
-		return fmt.Errorf("open store %s: %w", path, err)
-	}
 	return fmt.Errorf("open store %s: %w", path, err)
 }
 

@@ -46,6 +46,11 @@ const (
 
 func ftsKey(createdAt, id int64) int64 { return createdAt<<idBits | id }
 
+type authorRow struct {
+	id         int64
+	name, city string
+}
+
 type ftsRow struct {
 	key  int64
 	body string
@@ -79,6 +84,9 @@ func (db *DB) Ingest(ctx context.Context, b Batch) (IngestResult, error) {
 				return err
 			}
 		}
+		if err := in.prefetchAuthors(b.Messages); err != nil {
+			return err
+		}
 		for i := range b.Messages {
 			if err := in.message(&b.Messages[i], &res); err != nil {
 				return err
@@ -106,9 +114,9 @@ type ingester struct {
 	account int64
 	now     int64
 
-	authorGet, authorAdd, authorSet, lookup, insert, update, upsertPost, quarantine *sql.Stmt
+	authorAdd, authorSet, lookup, insert, update, upsertPost, quarantine *sql.Stmt
 
-	authors map[string]int64 // platform|external id → authors.id
+	authors map[string]authorRow // platform|external id → stored author
 	add     []ftsRow
 	pending map[int64]int // message id → index in add
 	del     []int64
@@ -117,7 +125,7 @@ type ingester struct {
 
 func newIngester(ctx context.Context, tx *sql.Tx, account, now int64) (*ingester, error) {
 	in := &ingester{ctx: ctx, tx: tx, account: account, now: now,
-		authors: map[string]int64{}, pending: map[int64]int{}}
+		authors: map[string]authorRow{}, pending: map[int64]int{}}
 	var err error
 	prep := func(q string) *sql.Stmt {
 		if err != nil {
@@ -129,7 +137,6 @@ func newIngester(ctx context.Context, tx *sql.Tx, account, now int64) (*ingester
 	}
 	// Plain statements, not upserts with RETURNING: through the driver
 	// RETURNING costs ~70 µs a row, several times the insert itself.
-	in.authorGet = prep(`SELECT id, name, city FROM authors WHERE platform = ? AND external_id = ?`)
 	in.authorAdd = prep(`INSERT INTO authors(platform, external_id, name, city) VALUES (?, ?, ?, ?)`)
 	in.authorSet = prep(`UPDATE authors SET name = ?, city = ? WHERE id = ?`)
 	in.lookup = prep(`SELECT id, text, created_at FROM messages WHERE platform = ? AND external_id = ?`)
@@ -138,8 +145,15 @@ func newIngester(ctx context.Context, tx *sql.Tx, account, now int64) (*ingester
 			district, category, sentiment, district_manual, category_manual,
 			status, assignee, first_response_due, answer_due, first_response_at, updated_at, id, sort_key)
 		VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,
-			CASE WHEN ?16 THEN ?13 ELSE coalesce((SELECT district FROM corrections WHERE platform = ?1 AND author_external_id = ?24), ?13) END,
-			?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?25, ?26)
+			CASE WHEN ?16 THEN ?13 ELSE coalesce(
+				(SELECT district FROM corrections WHERE platform = ?1 AND author_external_id = ?24),
+				nullif(?13, ''),
+				-- A reply that names no place is about its parent's place.
+				(SELECT p.district FROM messages p WHERE ?5 != '' AND p.platform = ?1 AND p.external_id = ?5),
+				?13) END,
+			CASE WHEN ?17 OR ?14 != 'other' OR ?5 = '' THEN ?14 ELSE coalesce(
+				(SELECT p.category FROM messages p WHERE p.platform = ?1 AND p.external_id = ?5), ?14) END,
+			?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?25, ?26)
 		ON CONFLICT (platform, external_id) DO NOTHING`)
 	in.update = prep(`UPDATE messages SET account_id = ?1,
 			post_external_id = CASE WHEN ?15 THEN post_external_id ELSE ?2 END,
@@ -149,8 +163,13 @@ func newIngester(ctx context.Context, tx *sql.Tx, account, now int64) (*ingester
 			attachments = CASE WHEN ?15 THEN attachments ELSE ?7 END,
 			created_at = ?8, sort_key = ?18, from_office = ?9, deleted = ?10,
 			district = CASE WHEN district_manual OR ?15 THEN district
-				ELSE coalesce((SELECT c.district FROM corrections c WHERE c.platform = messages.platform AND c.author_external_id = ?14), ?11) END,
-			category = CASE WHEN category_manual OR ?15 THEN category ELSE ?12 END,
+				ELSE coalesce((SELECT c.district FROM corrections c WHERE c.platform = messages.platform AND c.author_external_id = ?14),
+					nullif(?11, ''),
+					(SELECT p.district FROM messages p WHERE ?3 != '' AND p.platform = messages.platform AND p.external_id = ?3),
+					?11) END,
+			category = CASE WHEN category_manual OR ?15 THEN category
+				WHEN ?12 != 'other' OR ?3 = '' THEN ?12
+				ELSE coalesce((SELECT p.category FROM messages p WHERE p.platform = messages.platform AND p.external_id = ?3), ?12) END,
 			sentiment = CASE WHEN ?15 THEN sentiment ELSE ?13 END,
 			updated_at = ?16
 		WHERE id = ?17`)
@@ -171,7 +190,7 @@ func newIngester(ctx context.Context, tx *sql.Tx, account, now int64) (*ingester
 }
 
 func (in *ingester) close() {
-	for _, s := range []*sql.Stmt{in.authorGet, in.authorAdd, in.authorSet, in.lookup, in.insert, in.update, in.upsertPost, in.quarantine} {
+	for _, s := range []*sql.Stmt{in.authorAdd, in.authorSet, in.lookup, in.insert, in.update, in.upsertPost, in.quarantine} {
 		if s != nil {
 			s.Close()
 		}
@@ -210,42 +229,76 @@ func checkRemote(p data.Platform, externalID string, created time.Time) string {
 	return ""
 }
 
+// prefetchAuthors loads the batch's known authors in one query instead of
+// one lookup a message.
+func (in *ingester) prefetchAuthors(ms []IngestMessage) error {
+	var keys [][2]string
+	seen := map[string]bool{}
+	for i := range ms {
+		m := &ms[i].Message
+		k := string(m.Platform) + "|" + m.AuthorExternalID
+		if m.AuthorExternalID == "" || seen[k] {
+			continue
+		}
+		seen[k] = true
+		keys = append(keys, [2]string{string(m.Platform), m.AuthorExternalID})
+	}
+	if len(keys) == 0 {
+		return nil
+	}
+	b, err := json.Marshal(keys)
+	if err != nil {
+		return err
+	}
+	rows, err := in.tx.QueryContext(in.ctx, `SELECT a.id, a.platform, a.external_id, a.name, a.city
+		FROM json_each(?) j JOIN authors a ON a.platform = j.value->>0 AND a.external_id = j.value->>1`, string(b))
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var a authorRow
+		var platform, ext string
+		if err := rows.Scan(&a.id, &platform, &ext, &a.name, &a.city); err != nil {
+			return err
+		}
+		in.authors[platform+"|"+ext] = a
+	}
+	return rows.Err()
+}
+
+// authorID returns the author's row id, adding the author or refreshing a
+// changed name or city. An empty name or city never erases a known one.
 func (in *ingester) authorID(m *data.Message) (any, error) {
 	if m.AuthorExternalID == "" {
 		return nil, nil
 	}
 	k := string(m.Platform) + "|" + m.AuthorExternalID
-	// Within a batch the first name/city seen wins; the next pull refreshes.
-	if id, ok := in.authors[k]; ok {
-		return id, nil
-	}
-	var id int64
-	var name, city string
-	err := in.authorGet.QueryRowContext(in.ctx, string(m.Platform), m.AuthorExternalID).Scan(&id, &name, &city)
+	a, ok := in.authors[k]
 	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		res, err := in.authorAdd.ExecContext(in.ctx, string(m.Platform), m.AuthorExternalID, m.AuthorName, m.AuthorCity)
+	case !ok:
+		r, err := in.authorAdd.ExecContext(in.ctx, string(m.Platform), m.AuthorExternalID, m.AuthorName, m.AuthorCity)
 		if err != nil {
 			return nil, err
 		}
-		if id, err = res.LastInsertId(); err != nil {
+		if a.id, err = r.LastInsertId(); err != nil {
 			return nil, err
 		}
-	case err != nil:
-		return nil, err
-	case (m.AuthorName != "" && m.AuthorName != name) || (m.AuthorCity != "" && m.AuthorCity != city):
+		a.name, a.city = m.AuthorName, m.AuthorCity
+		in.authors[k] = a
+	case (m.AuthorName != "" && m.AuthorName != a.name) || (m.AuthorCity != "" && m.AuthorCity != a.city):
 		if m.AuthorName != "" {
-			name = m.AuthorName
+			a.name = m.AuthorName
 		}
 		if m.AuthorCity != "" {
-			city = m.AuthorCity
+			a.city = m.AuthorCity
 		}
-		if _, err := in.authorSet.ExecContext(in.ctx, name, city, id); err != nil {
+		if _, err := in.authorSet.ExecContext(in.ctx, a.name, a.city, a.id); err != nil {
 			return nil, err
 		}
+		in.authors[k] = a
 	}
-	in.authors[k] = id
-	return id, nil
+	return a.id, nil
 }
 
 func (in *ingester) message(im *IngestMessage, res *IngestResult) error {

@@ -17,7 +17,8 @@ import (
 
 // Source is a ПОС export file as a connector: Backfill walks its rows in
 // pages. The cursor names the file's content, so a changed file starts
-// over (ingest upserts, so repeats are harmless).
+// over (ingest upserts, so repeats are harmless). One engine loop drives a
+// Source; it is not safe for concurrent use.
 type Source struct {
 	acc      data.Account
 	path     string

@@ -414,6 +414,16 @@ func TestErrorClassification(t *testing.T) {
 	}
 }
 
+func TestDocumentedErrorEnvelope(t *testing.T) {
+	body := string(fixture(t, "error_6.json"))
+	f := newFake(t, func(string, url.Values) string { return body })
+	err := newClient(t, f.URL+"/method/", "tok-env", Config{}).Hide(context.Background(), "-77123456_1")
+	var ce *connector.Error
+	if !errors.As(err, &ce) || ce.Kind != connector.RateLimited || ce.Code != 6 || ce.Msg != "Too many requests per second" || ce.Method != "wall.deleteComment" {
+		t.Errorf("%#v", err)
+	}
+}
+
 func TestTransportFaults(t *testing.T) {
 	tests := []struct {
 		name      string
@@ -547,6 +557,8 @@ func FuzzParseComments(f *testing.F) {
 func FuzzParseUpdates(f *testing.F) {
 	f.Add(fixture(f, "lp_updates.json"))
 	f.Add(fixture(f, "lp_failed1.json"))
+	f.Add(fixture(f, "lp_failed2.json"))
+	f.Add(fixture(f, "lp_failed3.json"))
 	f.Add([]byte(`{"ts":5,"updates":[{"type":"wall_reply_new","object":{"id":1}}]}`))
 	c, _ := New(acc, "tok-fuzz", Options{})
 	f.Fuzz(func(t *testing.T, b []byte) {

@@ -1,0 +1,313 @@
+package ui
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"otklik/data"
+)
+
+// bulkBar acts on the picked messages: the checkboxes in the list, x on
+// the keyboard. It shows only while something is picked.
+type bulkBar struct {
+	v         *inboxView
+	count     *widget.Label
+	status    *widget.Select
+	category  *widget.Select
+	district  *widget.Select
+	assignBtn *widget.Button
+	tagBtn    *widget.Button
+	allBtn    *widget.Button
+	clearBtn  *widget.Button
+	content   *fyne.Container
+	syncing   bool
+}
+
+func newBulkBar(v *inboxView) *bulkBar {
+	b := &bulkBar{v: v}
+	b.count = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	var states []string
+	for _, s := range data.Statuses {
+		states = append(states, statusLabel(s))
+	}
+	b.status = widget.NewSelect(states, func(string) {
+		if i := b.status.SelectedIndex(); i >= 0 && !b.syncing {
+			v.applyStatus(v.picks(), data.Statuses[i])
+			b.reset(b.status)
+		}
+	})
+	b.status.PlaceHolder = T("bulk.status")
+	var cats []string
+	for _, c := range v.cats {
+		cats = append(cats, v.catName(c.Code))
+	}
+	b.category = widget.NewSelect(cats, func(string) {
+		if i := b.category.SelectedIndex(); i >= 0 && !b.syncing {
+			v.applyCategory(v.picks(), v.cats[i].Code)
+			b.reset(b.category)
+		}
+	})
+	b.category.PlaceHolder = T("bulk.category")
+	var muns []string
+	for _, m := range v.muns {
+		muns = append(muns, m.Name)
+	}
+	b.district = widget.NewSelect(muns, func(string) {
+		if i := b.district.SelectedIndex(); i >= 0 && !b.syncing {
+			v.applyDistrict(v.picks(), v.muns[i].Code)
+			b.reset(b.district)
+		}
+	})
+	b.district.PlaceHolder = T("bulk.district")
+	b.assignBtn = widget.NewButtonWithIcon(T("bulk.assign"), theme.AccountIcon(), func() { v.askAssignee(v.picks()) })
+	b.tagBtn = widget.NewButtonWithIcon(T("bulk.tag"), theme.ContentAddIcon(), func() { v.askTag(v.picks()) })
+	b.allBtn = widget.NewButton(T("bulk.pick_all"), v.pickAllLoaded)
+	b.allBtn.Importance = widget.LowImportance
+	b.clearBtn = widget.NewButtonWithIcon("", theme.CancelIcon(), v.clearPicks)
+	b.clearBtn.Importance = widget.LowImportance
+	head := container.NewBorder(nil, nil, nil, container.NewHBox(b.allBtn, b.clearBtn), b.count)
+	acts := container.NewGridWithColumns(5, b.status, b.assignBtn, b.category, b.district, b.tagBtn)
+	b.content = container.NewVBox(head, acts)
+	b.content.Hide()
+	return b
+}
+
+func (b *bulkBar) reset(s *widget.Select) {
+	b.syncing = true
+	s.ClearSelected()
+	b.syncing = false
+}
+
+// update shows the bar with the number picked, or hides it.
+func (b *bulkBar) update(n int) {
+	if n == 0 {
+		b.content.Hide()
+		return
+	}
+	b.count.SetText(Tf("bulk.picked", map[string]any{"Messages": TN("inbox.count", n)}))
+	b.content.Show()
+	relayout(b.content)
+}
+
+// togglePick adds or removes a message from the multi-selection.
+func (v *inboxView) togglePick(id int64, on bool) {
+	if on {
+		v.picked[id] = true
+	} else {
+		delete(v.picked, id)
+	}
+	v.bulk.update(len(v.picked))
+}
+
+// picks lists the picked messages in a stable order.
+func (v *inboxView) picks() []int64 {
+	out := make([]int64, 0, len(v.picked))
+	for id := range v.picked {
+		out = append(out, id)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// pickAllLoaded picks every message of the list that is in memory — the
+// screenfuls the operator has seen; a million never gets picked by accident.
+func (v *inboxView) pickAllLoaded() {
+	for _, p := range v.cache.pages {
+		for i := range p.rows {
+			v.picked[p.rows[i].msg.ID] = true
+		}
+	}
+	v.bulk.update(len(v.picked))
+	v.list.Refresh()
+}
+
+func (v *inboxView) clearPicks() {
+	clear(v.picked)
+	v.bulk.update(0)
+	v.list.Refresh()
+}
+
+// targets are what a key or action applies to: the picked messages, or
+// the one open in the detail pane.
+func (v *inboxView) targets() []int64 {
+	if len(v.picked) > 0 {
+		return v.picks()
+	}
+	if v.selectedID != 0 {
+		return []int64{v.selectedID}
+	}
+	return nil
+}
+
+// perform runs a recorded change off the UI goroutine; on success the undo
+// bar offers to take it back. The core's event reloads the list and counts.
+func (v *inboxView) perform(ids []int64, done string, fn func(ctx context.Context, ids []int64) error) {
+	if len(ids) == 0 {
+		return
+	}
+	ids = slices.Clone(ids)
+	async(v.b, func(ctx context.Context) (struct{}, error) { return struct{}{}, fn(ctx, ids) },
+		func(_ struct{}, err error) {
+			if err != nil {
+				v.toast.fail(err)
+				return
+			}
+			v.toast.done(Tf("undo.done", map[string]any{"Action": done, "Messages": TN("inbox.count", len(ids))}))
+		})
+}
+
+func (v *inboxView) applyStatus(ids []int64, s data.Status) {
+	v.perform(ids, Tf("undo.status", map[string]any{"Status": statusLabel(s)}), func(ctx context.Context, ids []int64) error {
+		return v.core.SetStatus(ctx, ids, s)
+	})
+}
+
+func (v *inboxView) applyAssign(ids []int64, who string) {
+	who = strings.TrimSpace(who)
+	done := T("undo.unassigned")
+	if who != "" {
+		done = Tf("undo.assigned", map[string]any{"Who": who})
+	}
+	v.perform(ids, done, func(ctx context.Context, ids []int64) error { return v.core.Assign(ctx, ids, who) })
+}
+
+func (v *inboxView) applyCategory(ids []int64, code string) {
+	v.perform(ids, Tf("undo.category", map[string]any{"Category": v.catName(code)}), func(ctx context.Context, ids []int64) error {
+		return v.core.SetCategory(ctx, ids, code)
+	})
+}
+
+func (v *inboxView) applyDistrict(ids []int64, code string) {
+	name := v.munName(code)
+	if name == "" {
+		name = T("inbox.no_district")
+	}
+	v.perform(ids, Tf("undo.district", map[string]any{"District": name}), func(ctx context.Context, ids []int64) error {
+		return v.core.SetDistrict(ctx, ids, code)
+	})
+}
+
+func (v *inboxView) applyTag(ids []int64, tag string) {
+	tag = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(tag), "#"))
+	if tag == "" {
+		return
+	}
+	v.perform(ids, Tf("undo.tag", map[string]any{"Tag": tag}), func(ctx context.Context, ids []int64) error {
+		return v.core.AddTag(ctx, ids, tag)
+	})
+}
+
+func (v *inboxView) applyUntag(ids []int64, tag string) {
+	v.perform(ids, Tf("undo.untag", map[string]any{"Tag": tag}), func(ctx context.Context, ids []int64) error {
+		return v.core.RemoveTag(ctx, ids, tag)
+	})
+}
+
+// askAssignee offers the operator, colleagues seen in the list, or a name
+// typed in.
+func (v *inboxView) askAssignee(ids []int64) {
+	if len(ids) == 0 {
+		return
+	}
+	who := widget.NewSelectEntry(v.assignees(""))
+	who.SetPlaceHolder(T("detail.assignee_placeholder"))
+	if v.user != "" {
+		who.SetText(v.user)
+	}
+	v.askDialog = dialog.NewForm(Tf("bulk.assign_title", map[string]any{"Messages": TN("inbox.count", len(ids))}),
+		T("bulk.assign_ok"), T("dialog.cancel"),
+		[]*widget.FormItem{widget.NewFormItem(T("detail.assignee"), who)},
+		func(ok bool) {
+			if ok {
+				v.applyAssign(ids, who.Text)
+			}
+		}, v.win)
+	v.askEntry = &who.Entry
+	v.askDialog.Resize(fyne.NewSize(420, 0))
+	v.askDialog.Show()
+	v.win.Canvas().Focus(who)
+}
+
+// askTag asks for a tag to put on the messages.
+func (v *inboxView) askTag(ids []int64) {
+	if len(ids) == 0 {
+		return
+	}
+	tag := widget.NewEntry()
+	tag.SetPlaceHolder(T("bulk.tag_placeholder"))
+	v.askDialog = dialog.NewForm(Tf("bulk.tag_title", map[string]any{"Messages": TN("inbox.count", len(ids))}),
+		T("bulk.tag_ok"), T("dialog.cancel"),
+		[]*widget.FormItem{widget.NewFormItem(T("bulk.tag_label"), tag)},
+		func(ok bool) {
+			if ok {
+				v.applyTag(ids, tag.Text)
+			}
+		}, v.win)
+	v.askEntry = tag
+	v.askDialog.Resize(fyne.NewSize(420, 0))
+	v.askDialog.Show()
+	v.win.Canvas().Focus(tag)
+}
+
+// toastBar reports the last action at the bottom of the inbox with
+// «Отменить»; Ctrl+Z does the same.
+type toastBar struct {
+	v       *inboxView
+	text    *widget.Label
+	undoBtn *widget.Button
+	close   *widget.Button
+	content *fyne.Container
+}
+
+func newToastBar(v *inboxView) *toastBar {
+	t := &toastBar{v: v}
+	t.text = widget.NewLabel("")
+	t.text.Truncation = fyne.TextTruncateEllipsis
+	t.undoBtn = widget.NewButtonWithIcon(T("undo.button"), theme.ContentUndoIcon(), v.undo)
+	t.undoBtn.Importance = widget.HighImportance
+	t.close = widget.NewButtonWithIcon("", theme.CancelIcon(), t.hide)
+	t.close.Importance = widget.LowImportance
+	t.content = container.NewStack(card(container.NewBorder(nil, nil, nil, container.NewHBox(t.undoBtn, t.close), t.text)))
+	t.content.Hide()
+	return t
+}
+
+func (t *toastBar) done(text string) {
+	t.text.Importance = widget.MediumImportance
+	t.text.SetText(text)
+	t.undoBtn.Show()
+	t.content.Show()
+	relayout(t.content)
+}
+
+func (t *toastBar) fail(err error) {
+	t.text.Importance = widget.DangerImportance
+	t.text.SetText(Tf("detail.action_failed", map[string]any{"Error": err.Error()}))
+	t.undoBtn.Hide()
+	t.content.Show()
+	relayout(t.content)
+}
+
+func (t *toastBar) hide() { t.content.Hide() }
+
+// undo asks the core to reverse the last action.
+func (v *inboxView) undo() {
+	async(v.b, func(ctx context.Context) (UndoInfo, error) { return v.core.Undo(ctx) },
+		func(info UndoInfo, err error) {
+			if err != nil {
+				v.toast.fail(err)
+				return
+			}
+			v.toast.text.Importance = widget.MediumImportance
+			v.toast.text.SetText(Tf("undo.undone", map[string]any{"Messages": TN("inbox.count", info.Count)}))
+			v.toast.undoBtn.Hide()
+			v.toast.content.Show()
+		})
+}
