@@ -7,7 +7,10 @@ GO         ?= go
 TAGS       := sqlite_fts5,migrated_fynedo
 VERSION    := $(shell git describe --tags --always --dirty 2>/dev/null || echo 0.1.0-dev)
 LDFLAGS    := -X otklik/app.Version=$(VERSION)
+# Release builds drop local paths; the everyday build shares the test cache
+# (-trimpath changes every cache key, so it would compile everything twice).
 GOFLAGS_B  := -tags $(TAGS) -trimpath
+GOFLAGS_D  := -tags $(TAGS)
 BIN        := otklik
 STATICCHECK_VERSION := v0.8.2
 FYNE_TOOLS_VERSION  := v1.7.4
@@ -20,7 +23,7 @@ BUILD_DEBS := gcc libc6-dev pkg-config libgl-dev libx11-dev libxcursor-dev libxr
 TEST_DEBS  := xvfb xauth libgl1-mesa-dri imagemagick x11-utils dbus dunst libnotify-bin \
               poppler-utils unzip
 # The Windows cross-compile, its resources and the Wine smoke test.
-WIN_DEBS   := gcc-mingw-w64-x86-64 wine wine64 imagemagick xvfb xauth x11-utils libgl1-mesa-dri
+WIN_DEBS   := gcc-mingw-w64-x86-64 wine wine64 imagemagick xvfb xauth x11-utils libgl1-mesa-dri locales
 # fyne package writes the Linux package with tar -J.
 PKG_DEBS   := xz-utils
 
@@ -56,7 +59,7 @@ deps-windows:
 	@$(call apt_missing,$(WIN_DEBS) $(PKG_DEBS))
 
 build: deps
-	$(GO) build $(GOFLAGS_B) -ldflags "$(LDFLAGS)" -o $(BIN) .
+	$(GO) build $(GOFLAGS_D) -ldflags "$(LDFLAGS)" -o $(BIN) .
 
 run: build
 	./$(BIN)

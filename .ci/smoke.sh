@@ -25,7 +25,7 @@ sleep 3
 import -window root "$shot"
 kill \$pid; wait \$pid 2>/dev/null || true
 INNER
-timeout 180 dbus-run-session -- xvfb-run -a -s "-screen 0 1366x768x24" bash "$work/inner.sh"
+timeout 180 xvfb-run -a -s "-screen 0 1366x768x24" dbus-run-session -- bash "$work/inner.sh"
 
 # A rendered window has many colours; a blank or black screen has one or two.
 colours=$(convert "$shot" -format '%k' info:)

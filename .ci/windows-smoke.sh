@@ -23,10 +23,22 @@ export WINEPREFIX="$work/prefix" WINEARCH=win64 WINEDEBUG=-all
 # No Mono or Gecko download dialogs; our stub instead of Wine's builtin DLL.
 export WINEDLLOVERRIDES="mscoree,mshtml=;bcryptprimitives=n"
 # Wine names the profile folder after $USER: C:\users\Мария Иванова.
-export USER="Мария Иванова" LANG=ru_RU.UTF-8
+export USER="Мария Иванова"
 cleanup() { timeout 30 wineserver -k 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
-
+# A Russian Windows: Wine takes its user locale and the codeset for names and
+# arguments from the Unix locale, so ru_RU.UTF-8 is compiled into the work
+# folder (LOCPATH) rather than into the system. Without the locale sources
+# the test runs in C.UTF-8, where the window is titled in English.
+title='Отклик'
+if localedef -i ru_RU -f UTF-8 "$work/locale/ru_RU.UTF-8" 2>/dev/null; then
+  export LOCPATH="$work/locale" LANG=ru_RU.UTF-8 LC_ALL=ru_RU.UTF-8
+else
+  echo "windows-smoke: no ru_RU locale sources (package locales); running in C.UTF-8"
+  export LANG=C.UTF-8 LC_ALL=C.UTF-8
+  title='Отклик\|Otklik'
+fi
+export OTKLIK_TITLE=$title
 passed=0 failed=0
 ok() { passed=$((passed + 1)); echo "  ok   $*"; }
 bad() { failed=$((failed + 1)); echo "  FAIL $*"; }
@@ -65,14 +77,14 @@ wine "$exe" --db "$db" >"$work/app.log" 2>&1 &
 pid=$!
 found=0
 for _ in $(seq 1 180); do
-  if xwininfo -root -tree 2>/dev/null | grep -q '"Отклик'; then found=1; break; fi
+  if xwininfo -root -tree 2>/dev/null | grep -q "\"\\($OTKLIK_TITLE\\)"; then found=1; break; fi
   kill -0 $pid 2>/dev/null || break
   sleep 0.5
 done
 echo "window=$found" >>"$work/result"
 if [ $found = 1 ]; then
   sleep 6 # the first frame, fonts and the inbox query
-  xwininfo -root -tree 2>/dev/null | grep '"Отклик' | head -1 >"$work/window.txt"
+  xwininfo -root -tree 2>/dev/null | grep "\"\\($OTKLIK_TITLE\\)" | head -1 >"$work/window.txt"
   import -window root "$work/shot.png"
 fi
 timeout 30 wineserver -k 2>/dev/null
@@ -117,7 +129,7 @@ if [ "${window:-0}" = 1 ]; then
   if [ "$colours" -ge 50 ]; then ok "screenshot has $colours colours"; else bad "screenshot has only $colours colours"; fi
   if [ -n "$shot_copy" ]; then mkdir -p "$(dirname "$shot_copy")"; cp "$work/shot.png" "$shot_copy"; echo "  screenshot: $shot_copy"; fi
 else
-  bad "no window titled «Отклик» within 90 s"
+  bad "no window titled «$OTKLIK_TITLE» within 90 s"
   sed 's/^/    /' "$work/app.log" | tail -20
   bad "no screenshot"
 fi

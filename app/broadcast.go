@@ -7,14 +7,17 @@ package app
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"os"
 	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -144,12 +147,26 @@ func (a *App) PlanBroadcast(ctx context.Context, district string, at time.Time) 
 	return b, nil
 }
 
-func (a *App) municipality(code string) (textru.Municipality, bool) { return a.tagger.Municipality(code) }
+func (a *App) municipality(code string) (textru.Municipality, bool) {
+	return a.tagger.Municipality(code)
+}
 
 // BroadcastPanel gathers the panel for district over [from, to); zero
 // times mean DefaultPeriod. The statistics are counted in the store; only
 // the texts of the period's residents' messages are read, for grouping.
 func (a *App) BroadcastPanel(ctx context.Context, district string, from, to time.Time) (Panel, error) {
+	p, err := a.BroadcastStats(ctx, district, from, to)
+	if err != nil {
+		return p, err
+	}
+	p.Groups, p.Questions, err = a.BroadcastGroups(ctx, district, p.From, p.To)
+	return p, err
+}
+
+// BroadcastStats is the panel without the question groups: everything the
+// store counts, the lists, the shortlist and follow-ups. The view shows it
+// first and fills the groups in when BroadcastGroups returns.
+func (a *App) BroadcastStats(ctx context.Context, district string, from, to time.Time) (Panel, error) {
 	db, err := a.store()
 	if err != nil {
 		return Panel{}, err
@@ -191,25 +208,6 @@ func (a *App) BroadcastPanel(ctx context.Context, district string, from, to time
 	if p.Overdue, p.OverdueTotal, err = db.OverdueInDistrict(ctx, district, a.now(), panelOverdue); err != nil {
 		return p, err
 	}
-	rows, err := db.DistrictTexts(ctx, district, from, to, 0)
-	if err != nil {
-		return p, err
-	}
-	items := make([]brief.Item, 0, len(rows))
-	for _, r := range rows {
-		if IsQuestion(r.Text) {
-			items = append(items, itemOf(r))
-		}
-	}
-	p.Questions = len(items)
-	p.Groups = brief.Group(items, brief.Options{MinSize: 2})
-	if len(p.Groups) > panelGroups {
-		p.Groups = p.Groups[:panelGroups]
-	}
-	for i := range p.Groups {
-		p.Groups[i].Members = slices.Clip(p.Groups[i].Members) // the view may keep them
-	}
-
 	if p.Broadcast != nil && p.Broadcast.AnnouncementPostID != 0 {
 		under, err := db.PostComments(ctx, p.Broadcast.AnnouncementPostID, panelAnnouncement)
 		if err != nil && !errors.Is(err, data.ErrNotFound) {
@@ -230,6 +228,104 @@ func (a *App) BroadcastPanel(ctx context.Context, district string, from, to time
 		return p, err
 	}
 	return p, nil
+}
+
+// BroadcastGroups groups the questions residents of district asked in
+// [from, to) (see IsQuestion) and returns the groups of two or more
+// messages, biggest first, and how many questions were grouped. Grouping is
+// a pure function of its input, so the result is kept for the same
+// messages in the same state and reused until one of them changes.
+func (a *App) BroadcastGroups(ctx context.Context, district string, from, to time.Time) ([]brief.Cluster, int, error) {
+	db, err := a.store()
+	if err != nil {
+		return nil, 0, err
+	}
+	rows, err := db.DistrictTexts(ctx, district, from, to, 0)
+	if err != nil {
+		return nil, 0, err
+	}
+	items := make([]brief.Item, 0, len(rows))
+	for _, r := range rows {
+		// A short reply in a thread («Ответили? У нас та же история») talks
+		// to other residents; a long one is a question of its own.
+		if IsQuestion(r.Text) && (!r.Reply || words(r.Text) >= replyWords) {
+			items = append(items, itemOf(r))
+		}
+	}
+	key := groupKey(items)
+	if g, ok := groupCache.get(key); ok {
+		return g, len(items), nil
+	}
+	groups := brief.Group(items, brief.Options{MinSize: 2})
+	if len(groups) > panelGroups {
+		groups = groups[:panelGroups]
+	}
+	for i := range groups {
+		groups[i].Members = slices.Clip(groups[i].Members) // callers may append
+	}
+	groupCache.put(key, groups)
+	return groups, len(items), nil
+}
+
+// groupKey fingerprints Group's input: every field it reads.
+func groupKey(items []brief.Item) uint64 {
+	h := fnv.New64a()
+	var buf [8]byte
+	num := func(v int64) {
+		binary.LittleEndian.PutUint64(buf[:], uint64(v))
+		h.Write(buf[:])
+	}
+	for _, it := range items {
+		num(it.ID)
+		num(it.Created.Unix())
+		num(int64(boolInt(it.Open)))
+		for _, s := range []string{it.Text, it.Category, it.Author, it.Platform} {
+			num(int64(len(s)))
+			h.Write([]byte(s))
+		}
+	}
+	num(int64(len(items)))
+	return h.Sum64()
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// groupCache keeps the last few groupings: the panel is reopened, its period
+// switched back and forth, and the briefing exported from the same data.
+var groupCache = &clusterCache{}
+
+type clusterCache struct {
+	mu    sync.Mutex
+	keys  []uint64
+	value [][]brief.Cluster
+}
+
+const clusterCacheSize = 4
+
+func (c *clusterCache) get(k uint64) ([]brief.Cluster, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for i, x := range c.keys {
+		if x == k {
+			return slices.Clone(c.value[i]), true
+		}
+	}
+	return nil, false
+}
+
+func (c *clusterCache) put(k uint64, v []brief.Cluster) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.keys = append([]uint64{k}, c.keys...)
+	c.value = append([][]brief.Cluster{slices.Clone(v)}, c.value...)
+	if len(c.keys) > clusterCacheSize {
+		c.keys, c.value = c.keys[:clusterCacheSize], c.value[:clusterCacheSize]
+	}
 }
 
 func itemOf(r sqlite.TextRow) brief.Item {
@@ -321,17 +417,24 @@ func IsQuestion(text string) bool {
 	return false
 }
 
-// substantive reports whether a text has at least three words: anything
-// shorter cannot be asked on air.
-func substantive(text string) bool {
+// replyWords is the length from which a reply in a thread counts as a
+// question of its own.
+const replyWords = 8
+
+// words counts the words with letters in text.
+func words(text string) int {
 	n := 0
 	for _, w := range strings.Fields(text) {
 		if strings.IndexFunc(w, unicode.IsLetter) >= 0 {
 			n++
 		}
 	}
-	return n >= 3
+	return n
 }
+
+// substantive reports whether a text has at least three words: anything
+// shorter cannot be asked on air.
+func substantive(text string) bool { return words(text) >= 3 }
 
 // FollowUpQuery is the inbox query listing follow-ups of broadcasts.
 func FollowUpQuery() Query {

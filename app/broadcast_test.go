@@ -329,3 +329,28 @@ func TestSaveBriefingKeepsOldFileOnError(t *testing.T) {
 func (p Panel) briefingForTest() brief.Briefing {
 	return brief.Briefing{District: p.District, DistrictName: p.DistrictName, From: p.From, To: p.To}
 }
+
+// Residents write emoji; the PDF's fonts and width tables stop at U+FFFF,
+// so the PDF drops them while HTML keeps them.
+func TestBriefingWithEmoji(t *testing.T) {
+	b := Panel{District: "roslavl", DistrictName: "Рославльский район", From: testNow, To: testNow.Add(24 * time.Hour)}.briefingForTest()
+	b.Unresolved = []brief.UnresolvedItem{{Text: "Когда починят мост? 🙏🙏 Сил уже нет 😡", Author: "Алла Миронова 🌸", Created: testNow, Platform: "vk"}}
+	b.Groups = []brief.Cluster{{Size: 2, Representative: "Мост 🙏", Quotes: []brief.Quote{{Text: "Мост на Ленина 😡", Author: "Иван"}}}}
+	b.Shortlist = []brief.ShortItem{{Title: "Мост 🌉", Quotes: []string{"Когда? 🙏"}}}
+	var pdf, html bytes.Buffer
+	if err := WriteBriefing(&pdf, FormatPDF, b); err != nil {
+		t.Fatalf("PDF with emoji: %v", err)
+	}
+	if err := WriteBriefing(&html, FormatHTML, b); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(html.String(), "🙏") {
+		t.Error("the HTML lost the emoji")
+	}
+	if got := pdfSafe(b).Unresolved[0].Text; got != "Когда починят мост? Сил уже нет" {
+		t.Errorf("pdfSafe: %q", got)
+	}
+	if b.Unresolved[0].Text != "Когда починят мост? 🙏🙏 Сил уже нет 😡" {
+		t.Error("pdfSafe changed the caller's briefing")
+	}
+}

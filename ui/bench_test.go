@@ -69,7 +69,13 @@ func BenchmarkInboxFilterFirstScreen(b *testing.B) {
 		func() { v.more.sentiment.SetSelectedIndex(1) },
 		func() { v.search.SetText("дорога -ремонт") },
 		func() { v.more.period.SetSelectedIndex(period7) },
-		func() { v.more.clear(); v.search.SetText(""); v.setSelect(v.munSel, ""); v.catSel.ClearSelected(); v.stateSel.ClearSelected() },
+		func() {
+			v.more.clear()
+			v.search.SetText("")
+			v.setSelect(v.munSel, "")
+			v.catSel.ClearSelected()
+			v.stateSel.ClearSelected()
+		},
 	}
 	var lat []time.Duration
 	i := 0

@@ -31,6 +31,8 @@ type BroadcastCore interface {
 	DefaultPeriod() (from, to time.Time)
 	NextBroadcast(ctx context.Context) (data.Broadcast, bool, error)
 	BroadcastPanel(ctx context.Context, district string, from, to time.Time) (BroadcastData, error)
+	BroadcastStats(ctx context.Context, district string, from, to time.Time) (BroadcastData, error)
+	BroadcastGroups(ctx context.Context, district string, from, to time.Time) ([]brief.Cluster, int, error)
 	PlanBroadcast(ctx context.Context, district string, at time.Time) (data.Broadcast, error)
 	Shortlist(ctx context.Context, broadcastID int64) ([]ShortlistItem, error)
 	ShortlistGroup(ctx context.Context, broadcastID int64, c brief.Cluster) (ShortlistItem, error)
@@ -49,6 +51,13 @@ type (
 	BroadcastData   = app.Panel
 	ShortlistItem   = app.ShortlistItem
 	BriefingOptions = app.BriefingOptions
+)
+
+// What the lists show before «Показать ещё»: a first screen renders fast
+// and reads well.
+const (
+	groupsShown  = 15
+	overdueShown = 10
 )
 
 // broadcastPeriods are the period choices in days; the first is the default.
@@ -77,11 +86,13 @@ type broadcastView struct {
 	munIdx  map[string]int
 	catEN   map[string]string // English category names
 
-	district string
-	days     int
-	panel    *BroadcastData
-	loading  int // generation of the panel being loaded; older results are dropped
-	dirty    map[int64]bool
+	district              string
+	days                  int
+	panel                 *BroadcastData
+	loading               int  // generation of the panel being loaded; older results are dropped
+	grouping              bool // the question groups are still being computed
+	allGroups, allOverdue bool // «Показать ещё» was pressed
+	dirty                 map[int64]bool
 
 	munSel, periodSel *widget.Select
 	periodLabel       *widget.Label
@@ -104,6 +115,7 @@ type broadcastView struct {
 	// The widgets of the rendered lists, in order, for keyboard focus and tests.
 	groupBtns, annBtns []*widget.Button
 	rows               []shortRowUI
+	editing            *itemEditor
 
 	// savePath asks where to save a briefing; tests replace the dialog.
 	savePath func(format, name string, done func(path string))
@@ -142,6 +154,7 @@ func newBroadcastView(core BroadcastCore, b *bridge, now func() time.Time, win f
 	})
 	v.periodSel.SetSelectedIndex(0)
 	v.periodLabel = widget.NewLabel("")
+	v.periodLabel.Truncation = fyne.TextTruncateEllipsis
 	v.periodLabel.Importance = widget.MediumImportance
 	v.airLabel = widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
 	v.errLabel = widget.NewLabel("")
@@ -294,14 +307,17 @@ func (v *broadcastView) load() {
 		return
 	}
 	v.loading++
+	v.allGroups, v.allOverdue = false, false
 	gen, district := v.loading, v.district
 	from, to := v.period()
 	if v.errLabel.Visible() {
 		v.errLabel.Hide()
 		v.content.Refresh()
 	}
+	// The counts first, the groups when ready: grouping a big district
+	// takes longer than everything else together.
 	async(v.b, func(ctx context.Context) (BroadcastData, error) {
-		return v.core.BroadcastPanel(ctx, district, from, to)
+		return v.core.BroadcastStats(ctx, district, from, to)
 	}, func(p BroadcastData, err error) {
 		if gen != v.loading {
 			return
@@ -311,8 +327,29 @@ func (v *broadcastView) load() {
 			return
 		}
 		v.panel = &p
+		v.grouping = true
 		v.dirty = map[int64]bool{}
 		v.render()
+		type grouped struct {
+			groups    []brief.Cluster
+			questions int
+		}
+		async(v.b, func(ctx context.Context) (grouped, error) {
+			g, n, err := v.core.BroadcastGroups(ctx, district, p.From, p.To)
+			return grouped{g, n}, err
+		}, func(g grouped, err error) {
+			if gen != v.loading || v.panel == nil {
+				return
+			}
+			v.grouping = false
+			if err != nil {
+				v.showError(err)
+			}
+			v.panel.Groups, v.panel.Questions = g.groups, g.questions
+			v.renderSummary()
+			v.renderGroups()
+			v.updateTabTitles()
+		})
 	})
 }
 
@@ -354,7 +391,10 @@ func (v *broadcastView) render() {
 		v.updateTabTitles()
 		return
 	}
-	v.periodLabel.SetText(brief.PeriodRu(p.From.In(msk), p.To.In(msk)) + " · " + T("broadcast.vs") + " " + brief.PeriodRu(p.PrevFrom.In(msk), p.PrevTo.In(msk)))
+	span := func(from, to time.Time) string {
+		return from.In(msk).Format("02.01") + "–" + to.In(msk).Add(-time.Second).Format("02.01.2006")
+	}
+	v.periodLabel.SetText(span(p.From, p.To) + " · " + T("broadcast.vs") + " " + span(p.PrevFrom, p.PrevTo))
 	if p.Broadcast != nil {
 		at := p.Broadcast.PlannedAt.In(msk)
 		v.airLabel.SetText(Tf("broadcast.air_at", map[string]any{"When": dayMonth(at) + ", " + at.Format("15:04")}))
@@ -532,7 +572,11 @@ func (v *broadcastView) renderOverdue() {
 		v.overdue.Add(wrapLabel(Tf("broadcast.overdue_shown", map[string]any{"Shown": len(p.Overdue), "Total": formatInt(p.OverdueTotal)}), widget.MediumImportance))
 	}
 	now := v.now()
-	for _, m := range p.Overdue {
+	shown := p.Overdue
+	if !v.allOverdue && len(shown) > overdueShown {
+		shown = shown[:overdueShown]
+	}
+	for _, m := range shown {
 		when := ago(now, m.CreatedAt)
 		meta := widget.NewLabel(when + " · " + m.AuthorName)
 		meta.Importance = widget.MediumImportance
@@ -541,6 +585,12 @@ func (v *broadcastView) renderOverdue() {
 		text.Truncation = fyne.TextTruncateEllipsis
 		head := container.NewBorder(nil, nil, newChip(platformShort(m.Platform), platformColor(m.Platform), false), nil, meta)
 		v.overdue.Add(container.NewVBox(head, text))
+	}
+	if rest := len(p.Overdue) - len(shown); rest > 0 {
+		v.overdue.Add(widget.NewButton(TN("broadcast.more_overdue", rest), func() {
+			v.allOverdue = true
+			v.renderOverdue()
+		}))
 	}
 	v.overdue.Refresh()
 }
@@ -577,10 +627,17 @@ func (v *broadcastView) renderGroups() {
 	if p.Broadcast == nil {
 		v.groups.Add(wrapLabel(T("broadcast.no_air_hint"), widget.WarningImportance))
 	}
-	if len(p.Groups) == 0 {
+	switch {
+	case v.grouping:
+		v.groups.Add(wrapLabel(T("broadcast.grouping"), widget.MediumImportance))
+	case len(p.Groups) == 0:
 		v.groups.Add(wrapLabel(T("broadcast.no_groups"), widget.MediumImportance))
 	}
-	for i, g := range p.Groups {
+	shown := p.Groups
+	if !v.allGroups && len(shown) > groupsShown {
+		shown = shown[:groupsShown]
+	}
+	for i, g := range shown {
 		rep := widget.NewLabelWithStyle(fmt.Sprintf("%d. %s", i+1, g.Representative), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 		rep.Wrapping = fyne.TextWrapWord
 		facts := TN("broadcast.group_size", g.Size) + " · " + TN("broadcast.unanswered", g.Unanswered)
@@ -602,6 +659,12 @@ func (v *broadcastView) renderGroups() {
 		box.Add(container.NewHBox(layout.NewSpacer(), add))
 		box.Add(widget.NewSeparator())
 		v.groups.Add(box)
+	}
+	if rest := len(p.Groups) - len(shown); rest > 0 {
+		v.groups.Add(widget.NewButton(TN("broadcast.more_groups", rest), func() {
+			v.allGroups = true
+			v.renderGroups()
+		}))
 	}
 	v.groups.Refresh()
 }
@@ -662,8 +725,12 @@ func (v *broadcastView) renderShortlist() {
 	} else {
 		v.complete.Enable()
 	}
-	if v.due.Text == "" {
-		v.due.SetText(v.now().In(msk).AddDate(0, 0, 10).Format("02.01.2006"))
+	if v.due.Text == "" { // ten days after the stream, the usual term for a follow-up
+		base := v.now()
+		if p.Broadcast.PlannedAt.After(base) {
+			base = p.Broadcast.PlannedAt
+		}
+		v.due.SetText(base.In(msk).AddDate(0, 0, 10).Format("02.01.2006"))
 	}
 	for i := range p.Shortlist {
 		v.shortlist.Add(v.shortRow(i))
@@ -673,13 +740,13 @@ func (v *broadcastView) renderShortlist() {
 
 // shortRowUI is one rendered shortlist row's controls.
 type shortRowUI struct {
-	up, down, del *widget.Button
-	agency, note  *widget.Entry
-	answered      *widget.Check
+	up, down, del, edit *widget.Button
+	answered            *widget.Check
 }
 
-// shortRow is one shortlist item: its number and wording, ↑ ↓ ✕, the
-// agency and note, and «Отвечено в эфире».
+// shortRow is one shortlist item: its number and wording, ↑ ↓ ✎ ✕, the
+// agency and the note, and «Отвечено в эфире». Text fields live in a dialog:
+// entries inside the scrolled list would scroll within a scroll.
 func (v *broadcastView) shortRow(i int) fyne.CanvasObject {
 	p := v.panel
 	it := p.Shortlist[i]
@@ -687,9 +754,9 @@ func (v *broadcastView) shortRow(i int) fyne.CanvasObject {
 	title := widget.NewLabelWithStyle(fmt.Sprintf("%d. %s", i+1, it.Text), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.Wrapping = fyne.TextWrapWord
 	facts := widget.NewLabel(TN("broadcast.group_size", max(len(it.Members), 1)) + " · " + TN("broadcast.unanswered", it.Open))
-	facts.Importance = widget.MediumImportance
 	up := widget.NewButtonWithIcon("", theme.MoveUpIcon(), func() { v.move(id, -1) })
 	down := widget.NewButtonWithIcon("", theme.MoveDownIcon(), func() { v.move(id, 1) })
+	edit := widget.NewButtonWithIcon("", theme.DocumentCreateIcon(), func() { v.editItem(id) })
 	del := widget.NewButtonWithIcon("", theme.DeleteIcon(), func() { v.remove(id) })
 	if i == 0 {
 		up.Disable()
@@ -697,34 +764,92 @@ func (v *broadcastView) shortRow(i int) fyne.CanvasObject {
 	if i == len(p.Shortlist)-1 {
 		down.Disable()
 	}
-	agency := widget.NewEntry()
-	agency.SetPlaceHolder(T("broadcast.agency_hint"))
-	agency.SetText(it.Agency)
-	agency.OnChanged = func(s string) { v.edit(id, func(q *ShortlistItem) { q.Agency = s }) }
-	note := widget.NewMultiLineEntry()
-	note.SetPlaceHolder(T("broadcast.note_hint"))
-	note.Wrapping = fyne.TextWrapWord
-	note.SetMinRowsVisible(2)
-	note.SetText(it.Note)
-	note.OnChanged = func(s string) { v.edit(id, func(q *ShortlistItem) { q.Note = s }) }
 	answered := widget.NewCheck(T("broadcast.answered"), nil)
 	answered.SetChecked(it.AnsweredOnAir)
-	answered.OnChanged = func(on bool) { v.edit(id, func(q *ShortlistItem) { q.AnsweredOnAir = on }) }
-	v.rows = append(v.rows, shortRowUI{up: up, down: down, del: del, agency: agency, note: note, answered: answered})
-	head := container.NewBorder(nil, nil, nil, container.NewHBox(up, down, del), title)
-	return container.NewVBox(head, container.NewBorder(nil, nil, nil, answered, facts),
-		container.NewBorder(nil, nil, widget.NewLabel(T("broadcast.agency")), nil, agency), note, widget.NewSeparator())
+	answered.OnChanged = func(on bool) { v.mark(id, on) }
+	v.rows = append(v.rows, shortRowUI{up: up, down: down, del: del, edit: edit, answered: answered})
+	box := container.NewVBox(container.NewBorder(nil, nil, nil, container.NewHBox(up, down, edit, del), title),
+		container.NewBorder(nil, nil, nil, answered, facts))
+	agency := it.Agency
+	if agency == "" {
+		agency = T("broadcast.agency_none")
+	}
+	box.Add(wrapLabel(T("broadcast.agency")+": "+agency, widget.MediumImportance))
+	if it.Note != "" {
+		note := widget.NewLabelWithStyle(it.Note, fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
+		note.Wrapping = fyne.TextWrapWord
+		box.Add(note)
+	}
+	box.Add(widget.NewSeparator())
+	return box
 }
 
-// edit changes a shortlist item in memory; flush saves it before anything
-// else touches the shortlist, so typing costs no writes.
-func (v *broadcastView) edit(id int64, fn func(*ShortlistItem)) {
+// mark sets «Отвечено в эфире» in memory; it is saved with the next change
+// of the shortlist, the export or «Создать поручения».
+func (v *broadcastView) mark(id int64, on bool) {
 	for i := range v.panel.Shortlist {
 		if v.panel.Shortlist[i].ID == id {
-			fn(&v.panel.Shortlist[i])
+			v.panel.Shortlist[i].AnsweredOnAir = on
 			v.dirty[id] = true
 		}
 	}
+}
+
+// editItem opens the agency and note of a shortlist item in a dialog and
+// saves them on «Сохранить».
+func (v *broadcastView) editItem(id int64) {
+	var it ShortlistItem
+	for _, x := range v.panel.Shortlist {
+		if x.ID == id {
+			it = x
+		}
+	}
+	if it.ID == 0 {
+		return
+	}
+	agency := widget.NewEntry()
+	agency.SetPlaceHolder(T("broadcast.agency_hint"))
+	agency.SetText(it.Agency)
+	note := widget.NewMultiLineEntry()
+	note.SetPlaceHolder(T("broadcast.note_hint"))
+	note.Wrapping = fyne.TextWrapWord
+	note.SetMinRowsVisible(4)
+	note.SetText(it.Note)
+	text := widget.NewEntry()
+	text.SetText(it.Text)
+	text.Validator = func(s string) error {
+		if strings.TrimSpace(s) == "" {
+			return errors.New(T("broadcast.text_required"))
+		}
+		return nil
+	}
+	d := dialog.NewForm(T("broadcast.edit_title"), T("broadcast.save"), T("broadcast.cancel"), []*widget.FormItem{
+		widget.NewFormItem(T("broadcast.wording"), text),
+		widget.NewFormItem(T("broadcast.agency"), agency),
+		widget.NewFormItem(T("broadcast.note"), note),
+	}, func(ok bool) {
+		if !ok {
+			return
+		}
+		it.Text, it.Agency, it.Note = strings.TrimSpace(text.Text), strings.TrimSpace(agency.Text), strings.TrimSpace(note.Text)
+		if v.dirty[id] {
+			for _, x := range v.panel.Shortlist {
+				if x.ID == id {
+					it.AnsweredOnAir = x.AnsweredOnAir
+				}
+			}
+		}
+		v.changeShortlist(func(ctx context.Context, _ int64) error { return v.core.UpdateShortlistItem(ctx, it) }, nil)
+	}, v.win)
+	d.Resize(fyne.NewSize(640, 380))
+	v.editing = &itemEditor{form: d, text: text, agency: agency, note: note}
+	d.Show()
+}
+
+// itemEditor is the open edit dialog, for tests.
+type itemEditor struct {
+	form               *dialog.FormDialog
+	text, agency, note *widget.Entry
 }
 
 // pending returns the edited items to save, and forgets that they are dirty.

@@ -63,7 +63,7 @@ func TestBroadcastPanelScenario(t *testing.T) {
 	if !strings.HasPrefix(v.airLabel.Text, "Эфир: 7 декабря") {
 		t.Errorf("air label %q", v.airLabel.Text)
 	}
-	if len(v.groupBtns) != len(p.Groups) || len(p.Groups) < 5 || len(v.cats.Objects) < 5 || len(v.summary.Objects) != 4 {
+	if len(v.groupBtns) != min(len(p.Groups), groupsShown) || len(p.Groups) < 5 || len(v.cats.Objects) < 5 || len(v.summary.Objects) != 4 {
 		t.Fatalf("%d group buttons for %d groups, %d category rows", len(v.groupBtns), len(p.Groups), len(v.cats.Objects))
 	}
 	if len(v.annBtns) != len(p.Announcement) || len(p.Announcement) < 20 {
@@ -115,9 +115,12 @@ func TestBroadcastPanelScenario(t *testing.T) {
 		t.Errorf("after ↓ the order is %v", v.panel.Shortlist)
 	}
 
-	// Notes and the agency, typed, are saved with the export.
-	test.Type(v.rows[0].agency, "Министерство транспорта")
-	test.Type(v.rows[0].note, "Ремонт в плане на 2027 год")
+	// The agency and a note, typed in the item's dialog, are saved at once.
+	test.Tap(v.rows[0].edit)
+	test.Type(v.editing.agency, "Министерство транспорта")
+	test.Type(v.editing.note, "Ремонт в плане на 2027 год")
+	v.editing.form.Submit()
+	m.b.settle()
 	dir := t.TempDir()
 	var asked []string
 	v.savePath = func(format, name string, done func(string)) {
@@ -210,14 +213,34 @@ func TestBroadcastPeriodAndPlanning(t *testing.T) {
 	}
 }
 
-// TestGoldenBroadcast renders the panel for Рославль on the demo region.
+// TestGoldenBroadcast renders the panel for Рославль on the demo region,
+// alone in a window, so the other sections' changes do not touch it.
 func TestGoldenBroadcast(t *testing.T) {
 	for _, th := range []string{ThemeLight, ThemeDark} {
 		t.Run(th, func(t *testing.T) {
-			m, _ := newRealWindow(t, th)
-			m.Window.Resize(fyne.NewSize(1366, 768))
-			showBroadcast(t, m)
-			test.AssertImageMatches(t, "broadcast_"+th+".png", m.Window.Canvas().Capture())
+			ta := test.NewTempApp(t)
+			if err := SetLanguage(LangRussian); err != nil {
+				t.Fatal(err)
+			}
+			ta.Settings().SetTheme(newAppTheme(th))
+			core, err := app.Open(context.Background(), app.Options{DBPath: demoStore(t), Now: func() time.Time { return realNow }})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer core.Close()
+			b := newBridge()
+			b.serial = true
+			defer b.close()
+			w := ta.NewWindow("Эфир")
+			v := newBroadcastView(core, b, func() time.Time { return realNow }, w)
+			w.SetContent(v.content)
+			w.Resize(fyne.NewSize(1240, 700))
+			v.start()
+			b.settle()
+			if v.panel == nil {
+				t.Fatal("the panel did not load")
+			}
+			test.AssertImageMatches(t, "broadcast_"+th+".png", w.Canvas().Capture())
 		})
 	}
 }
@@ -262,8 +285,11 @@ func TestScreenshotsBroadcast(t *testing.T) {
 	save("broadcast-announcement")
 	v.tabs.Select(v.shortTab)
 	m.b.settle()
-	test.Type(v.rows[0].agency, "Министерство транспорта и дорожного хозяйства")
-	test.Type(v.rows[0].note, "Ремонт улицы Ленина включён в программу на 2027 год")
+	test.Tap(v.rows[0].edit)
+	test.Type(v.editing.agency, "Министерство транспорта и дорожного хозяйства")
+	test.Type(v.editing.note, "Ремонт моста на улице Ленина включён в региональную программу на 2027 год; временный пешеходный переход откроют до 20 декабря.")
+	save("broadcast-edit")
+	v.editing.form.Submit()
 	save("broadcast-shortlist")
 	out := filepath.Join(t.TempDir(), "brief")
 	v.savePath = func(format, _ string, done func(string)) { done(out + "." + format) }

@@ -73,8 +73,11 @@ func newBulkBar(v *inboxView) *bulkBar {
 	b.clearBtn = widget.NewButtonWithIcon("", theme.CancelIcon(), v.clearPicks)
 	b.clearBtn.Importance = widget.LowImportance
 	head := container.NewBorder(nil, nil, nil, container.NewHBox(b.allBtn, b.clearBtn), b.count)
-	acts := container.NewGridWithColumns(5, b.status, b.assignBtn, b.category, b.district, b.tagBtn)
-	b.content = container.NewVBox(head, acts)
+	// Two short rows rather than one long one: the list column stays
+	// narrow enough to leave the detail pane its room.
+	b.content = container.NewVBox(head,
+		container.NewGridWithColumns(3, b.status, b.category, b.district),
+		container.NewGridWithColumns(2, b.assignBtn, b.tagBtn))
 	b.content.Hide()
 	return b
 }
@@ -88,12 +91,17 @@ func (b *bulkBar) reset(s *widget.Select) {
 // update shows the bar with the number picked, or hides it.
 func (b *bulkBar) update(n int) {
 	if n == 0 {
-		b.content.Hide()
+		if !b.content.Hidden {
+			b.content.Hide()
+			relayout(b.v.listCol)
+		}
 		return
 	}
 	b.count.SetText(Tf("bulk.picked", map[string]any{"Messages": TN("inbox.count", n)}))
-	b.content.Show()
-	relayout(b.content)
+	if b.content.Hidden {
+		b.content.Show()
+		relayout(b.v.listCol)
+	}
 }
 
 // togglePick adds or removes a message from the multi-selection.
@@ -230,7 +238,7 @@ func (v *inboxView) askAssignee(ids []int64) {
 			}
 		}, v.win)
 	v.askEntry = &who.Entry
-	v.askDialog.Resize(fyne.NewSize(420, 0))
+	v.askDialog.Resize(fyne.NewSize(460, 180))
 	v.askDialog.Show()
 	v.win.Canvas().Focus(who)
 }
@@ -251,7 +259,7 @@ func (v *inboxView) askTag(ids []int64) {
 			}
 		}, v.win)
 	v.askEntry = tag
-	v.askDialog.Resize(fyne.NewSize(420, 0))
+	v.askDialog.Resize(fyne.NewSize(460, 180))
 	v.askDialog.Show()
 	v.win.Canvas().Focus(tag)
 }
@@ -283,19 +291,30 @@ func (t *toastBar) done(text string) {
 	t.text.Importance = widget.MediumImportance
 	t.text.SetText(text)
 	t.undoBtn.Show()
-	t.content.Show()
-	relayout(t.content)
+	t.show()
 }
 
 func (t *toastBar) fail(err error) {
 	t.text.Importance = widget.DangerImportance
 	t.text.SetText(Tf("detail.action_failed", map[string]any{"Error": err.Error()}))
 	t.undoBtn.Hide()
-	t.content.Show()
-	relayout(t.content)
+	t.show()
 }
 
-func (t *toastBar) hide() { t.content.Hide() }
+// show lays the whole inbox out again: the bar takes room from the list.
+func (t *toastBar) show() {
+	t.content.Show()
+	if t.v.main != nil {
+		relayout(t.v.main)
+	}
+}
+
+func (t *toastBar) hide() {
+	t.content.Hide()
+	if t.v.main != nil {
+		relayout(t.v.main)
+	}
+}
 
 // undo asks the core to reverse the last action.
 func (v *inboxView) undo() {
@@ -308,6 +327,6 @@ func (v *inboxView) undo() {
 			v.toast.text.Importance = widget.MediumImportance
 			v.toast.text.SetText(Tf("undo.undone", map[string]any{"Messages": TN("inbox.count", info.Count)}))
 			v.toast.undoBtn.Hide()
-			v.toast.content.Show()
+			v.toast.show()
 		})
 }

@@ -107,7 +107,7 @@ func newComposer(v *inboxView, msg data.Message, ts []data.Template) *composer {
 	}
 	c.entry = newComposerEntry(c.send)
 	c.entry.SetPlaceHolder(T("composer.placeholder"))
-	c.entry.SetMinRowsVisible(6)
+	c.entry.SetMinRowsVisible(5)
 	c.entry.OnChanged = func(string) { c.update() }
 	c.counter = widget.NewLabel("")
 	c.counter.Alignment = fyne.TextAlignTrailing
@@ -134,8 +134,13 @@ func newComposer(v *inboxView, msg data.Message, ts []data.Template) *composer {
 	to := Tf("composer.to", map[string]any{"Author": msg.AuthorName, "Platform": platformLabel(msg.Platform)})
 	head := muted(to)
 	original := muted(firstLine(msg.Text, 160))
-	previewBox := container.NewVBox(section(T("composer.preview")), card(c.preview))
+	// A long reply scrolls inside the preview instead of pushing the
+	// buttons off a laptop screen.
+	pv := container.NewVScroll(c.preview)
+	pv.SetMinSize(fyne.NewSize(0, 96))
+	previewBox := container.NewVBox(section(T("composer.preview")), card(pv))
 	hint := muted(T("composer.hint"))
+	hint.Wrapping = fyne.TextWrapOff
 	bottom := container.NewVBox(c.errLabel, note,
 		container.NewBorder(nil, nil, hint, container.NewHBox(cancel, c.sendBtn)))
 	top := container.NewVBox(head, original,
@@ -143,7 +148,7 @@ func newComposer(v *inboxView, msg data.Message, ts []data.Template) *composer {
 	body := container.NewBorder(top, container.NewVBox(container.NewBorder(nil, nil, nil, c.counter), previewBox, bottom),
 		nil, nil, c.entry)
 	c.dlg = dialog.NewCustomWithoutButtons(T("composer.title"), container.New(fixedWidth(620), body), v.win)
-	c.dlg.Resize(fyne.NewSize(660, 600))
+	c.dlg.Resize(fyne.NewSize(680, 640))
 	c.update()
 	return c
 }

@@ -143,7 +143,7 @@ func newDetailView(v *inboxView) *detailView {
 		container.NewBorder(nil, nil, nil, d.tagBtn, d.tags),
 		d.outbox,
 		container.NewBorder(nil, nil, nil, nil, d.replyBtn),
-		container.NewGridWithColumns(3, btns...),
+		container.NewGridWithColumns(2, btns...),
 		form,
 		section(T("detail.post")), d.post,
 		section(T("detail.thread")), d.thread,
@@ -153,7 +153,10 @@ func newDetailView(v *inboxView) *detailView {
 	)
 	d.scroll = container.NewVScroll(container.NewPadded(d.body))
 	d.scroll.Hide()
-	d.content = container.NewStack(container.NewCenter(d.placeholder), d.scroll)
+	// The hint wraps instead of holding the pane (and so the list beside
+	// it) at the width of its longest line.
+	d.placeholder.Wrapping = fyne.TextWrapWord
+	d.content = container.NewStack(container.NewPadded(container.NewVBox(layout.NewSpacer(), d.placeholder, layout.NewSpacer())), d.scroll)
 	return d
 }
 
@@ -240,7 +243,9 @@ func (d *detailView) show(det Detail, stems []string) {
 		d.due.Importance = widget.DangerImportance
 	}
 	d.due.Refresh()
-	d.text.Segments = highlighted(m.Text, d.v.core.Highlight(m.Text, stems), widget.RichTextStyleParagraph)
+	// Inline segments flow as one wrapped paragraph; paragraph-style
+	// segments would put each highlighted word on a line of its own.
+	d.text.Segments = highlighted(m.Text, d.v.core.Highlight(m.Text, stems), widget.RichTextStyleInline)
 	d.text.Refresh()
 
 	d.tags.RemoveAll()

@@ -65,7 +65,8 @@ type inboxView struct {
 	detail  *detailView
 	content fyne.CanvasObject
 
-	picked    map[int64]bool // the multi-selection, for bulk actions
+	main      *fyne.Container // list and detail under the toolbar, above the toast
+	picked    map[int64]bool  // the multi-selection, for bulk actions
 	bulk      *bulkBar
 	toast     *toastBar
 	more      *moreFilters
@@ -125,11 +126,15 @@ func newInboxView(core Core, b *bridge, now func() time.Time, win fyne.Window) *
 	v.listCol = container.NewBorder(container.NewVBox(v.head, v.bulk.content, v.errLabel), nil, nil, nil,
 		container.NewStack(v.list, container.NewPadded(container.NewVBox(layout.NewSpacer(), v.empty, layout.NewSpacer()))))
 	split := container.NewHSplit(v.listCol, v.detail.content)
-	split.SetOffset(0.48)
-	toolbar := container.NewBorder(nil, nil, nil,
-		container.NewHBox(container.NewGridWithColumns(4, v.munSel, v.catSel, v.stateSel, v.platSel), v.more.btn, v.help.btn), v.search)
+	split.SetOffset(0.5)
+	// Two rows: the search gets the whole width on a laptop screen, the
+	// filters sit under it with «Фильтры» showing how many more are on.
+	toolbar := container.NewVBox(
+		container.NewBorder(nil, nil, nil, v.help.btn, v.search),
+		container.NewBorder(nil, nil, nil, v.more.btn, container.NewGridWithColumns(4, v.munSel, v.catSel, v.stateSel, v.platSel)))
 	main := container.NewBorder(container.NewPadded(toolbar), container.NewPadded(v.toast.content), nil, nil, split)
-	side := container.NewBorder(nil, nil, nil, widget.NewSeparator(), container.New(fixedWidth(240), v.side))
+	v.main = main
+	side := container.NewBorder(nil, nil, nil, widget.NewSeparator(), container.New(fixedWidth(220), v.side))
 	v.content = container.NewBorder(nil, nil, side, nil, main)
 	return v
 }

@@ -333,7 +333,9 @@ func TestComposerFillsTemplateCountsAndSends(t *testing.T) {
 		t.Errorf("outbox section: %q", got)
 	}
 	// The network refuses: the error and «Повторить».
-	act(t, m, func() { fc.SetOutbox(d.replies[0].ID, data.OutboxFailed, "VK: доступ к комментариям закрыт") })
+	act(t, m, func() {
+		fc.SetOutbox(d.replies[0].ID, data.OutboxFailed, "VK: доступ к комментариям закрыт")
+	})
 	retry := findButton(d.outbox, T("outbox.retry"))
 	if retry == nil || !slices.Contains(outboxTexts(d), "Ошибка сети: VK: доступ к комментариям закрыт") {
 		t.Fatalf("failed reply: %q", outboxTexts(d))
@@ -491,7 +493,11 @@ func TestDetailAttachmentsLinkAndCorrections(t *testing.T) {
 	if d.d.Message.District != "safonovsky" {
 		t.Error("the pane does not show the correction")
 	}
-	act(t, m, func() { test.Tap(d.tagBtn); v.askEntry.SetText("прокуратура"); v.askDialog.(interface{ Submit() }).Submit() })
+	act(t, m, func() {
+		test.Tap(d.tagBtn)
+		v.askEntry.SetText("прокуратура")
+		v.askDialog.(interface{ Submit() }).Submit()
+	})
 	if !slices.Contains(fc.find(target.ID).Tags, "прокуратура") || len(d.tags.Objects) == 0 {
 		t.Fatalf("tag: %v", fc.find(target.ID).Tags)
 	}

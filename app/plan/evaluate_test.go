@@ -402,11 +402,11 @@ func TestEvaluateSuggestionDetails(t *testing.T) {
 		}
 		items = append(items, withDistrict(item(300, 1, "live", msk(2026, 12, 5, 18, 0), "approved"), "vyazma"))
 		rep := Evaluate(items, nil, rulesOnly(AccountRules{LiveRotation: true}), now, Options{})
-		if len(rep.Warnings) != 1 || len(rep.Warnings[0].Suggestions) != 1 || rep.Warnings[0].Suggestions[0].District != "ershichi" {
+		if len(rep.Warnings) != 1 || len(rep.Warnings[0].Suggestions) != 1 || rep.Warnings[0].Suggestions[0].District != "yershichi" {
 			t.Fatalf("want a suggestion to hold the stream in Ершичи, got %+v", rep.Warnings)
 		}
 		q := rep.Rotation[1]
-		if len(q) != 27 || q[0].Code != "ershichi" || !q[0].LastVisit.IsZero() || q[1].Code != "smolensk" {
+		if len(q) != 27 || q[0].Code != "yershichi" || !q[0].LastVisit.IsZero() || q[1].Code != "smolensk" {
 			t.Fatalf("queue head: %+v", q[:3])
 		}
 	})

@@ -8,8 +8,8 @@ import (
 	"github.com/zalando/go-keyring"
 )
 
-// dbusDown is what go-keyring returns on Linux when no Secret Service runs.
-var dbusDown = errors.New("The name org.freedesktop.secrets was not provided by any .service files")
+// errDBusDown is what go-keyring returns on Linux when no Secret Service runs.
+var errDBusDown = errors.New("the name org.freedesktop.secrets was not provided by any .service files")
 
 func TestKeyring(t *testing.T) {
 	keyring.MockInit()
@@ -44,7 +44,7 @@ func TestKeyring(t *testing.T) {
 }
 
 func TestUnavailableFallsBackToSession(t *testing.T) {
-	keyring.MockInitWithError(dbusDown)
+	keyring.MockInitWithError(errDBusDown)
 	t.Cleanup(keyring.MockInit)
 	s := New()
 	key := Key("telegram", "-1001987654321")
@@ -88,7 +88,7 @@ type flaky struct {
 
 func (f *flaky) Get(s, u string) (string, error) {
 	if f.down {
-		return "", dbusDown
+		return "", errDBusDown
 	}
 	if v, ok := f.m[s+u]; ok {
 		return v, nil
@@ -98,7 +98,7 @@ func (f *flaky) Get(s, u string) (string, error) {
 
 func (f *flaky) Set(s, u, p string) error {
 	if f.down {
-		return dbusDown
+		return errDBusDown
 	}
 	f.m[s+u] = p
 	return nil
@@ -106,7 +106,7 @@ func (f *flaky) Set(s, u, p string) error {
 
 func (f *flaky) Delete(s, u string) error {
 	if f.down {
-		return dbusDown
+		return errDBusDown
 	}
 	delete(f.m, s+u)
 	return nil

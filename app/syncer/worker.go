@@ -48,6 +48,10 @@ type worker struct {
 	done   chan struct{}
 	kick   chan struct{} // the outbox has new items
 	resync chan struct{} // the live loop lost events: walk the history again
+	// liveSet is closed once a live cursor is stored: a history walk
+	// counts as complete only if it ended after that point.
+	liveSet  chan struct{}
+	liveOnce sync.Once
 
 	conn connector.Connector
 	gate *gate
@@ -60,7 +64,7 @@ type worker struct {
 func newWorker(e *Engine, acc data.Account) *worker {
 	ctx, cancel := context.WithCancel(e.ctx)
 	return &worker{e: e, acc: acc, ctx: ctx, cancel: cancel, done: make(chan struct{}),
-		kick: make(chan struct{}, 1), resync: make(chan struct{}, 1),
+		kick: make(chan struct{}, 1), resync: make(chan struct{}, 1), liveSet: make(chan struct{}),
 		st: Status{AccountID: acc.ID, Platform: acc.Platform, Name: acc.Name, Phase: PhaseStarting}}
 }
 
@@ -141,6 +145,11 @@ func (w *worker) run() {
 			w.halt(PhaseFailed, err)
 			return
 		}
+		if live != "" {
+			w.markLive()
+		}
+	} else {
+		w.markLive()
 	}
 	if hasLive {
 		wg.Go(func() { w.liveLoop(lv) })
@@ -172,6 +181,8 @@ func isKeyringUnavailable(err error) bool {
 	}
 	return false
 }
+
+func (w *worker) markLive() { w.liveOnce.Do(func() { close(w.liveSet) }) }
 
 func (w *worker) accountChanged(acc data.Account) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -323,8 +334,17 @@ func (w *worker) backfillLoop(bf connector.Backfiller) {
 			continue
 		}
 		next := page.Cursor
+		again := false
 		if !page.More {
 			next = backfillDone
+			select {
+			case <-w.liveSet:
+			default:
+				// Live has not fixed its starting point yet, so comments
+				// made after this walk passed a post may precede it: walk
+				// once more when it has.
+				next, again = "", true
+			}
 		}
 		if err := w.ingest(page, KeyBackfill, next); err != nil {
 			if w.storeFailed(err, bo) {
@@ -333,6 +353,13 @@ func (w *worker) backfillLoop(bf connector.Backfiller) {
 			continue
 		}
 		bo.Reset()
+		if again {
+			select {
+			case <-w.ctx.Done():
+				return
+			case <-w.liveSet:
+			}
+		}
 	}
 }
 
@@ -376,6 +403,9 @@ func (w *worker) liveLoop(lv connector.Live) {
 					return
 				}
 				continue
+			}
+			if key != "" {
+				w.markLive()
 			}
 		}
 		if page.Resync {

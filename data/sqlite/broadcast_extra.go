@@ -106,6 +106,7 @@ type TextRow struct {
 	Status   data.Status
 	Author   string
 	Created  time.Time
+	Reply    bool // answers another comment rather than the post
 }
 
 func scanTextRows(rows *sql.Rows) ([]TextRow, error) {
@@ -115,7 +116,7 @@ func scanTextRows(rows *sql.Rows) ([]TextRow, error) {
 		var r TextRow
 		var platform, status string
 		var created int64
-		if err := rows.Scan(&r.ID, &platform, &r.Text, &r.Category, &status, &r.Author, &created); err != nil {
+		if err := rows.Scan(&r.ID, &platform, &r.Text, &r.Category, &status, &r.Author, &created, &r.Reply); err != nil {
 			return nil, err
 		}
 		r.Platform, r.Status = data.Platform(platform), data.Status(status)
@@ -125,7 +126,7 @@ func scanTextRows(rows *sql.Rows) ([]TextRow, error) {
 	return out, rows.Err()
 }
 
-const textCols = `m.id, m.platform, m.text, m.category, m.status, coalesce(a.name, ''), m.created_at`
+const textCols = `m.id, m.platform, m.text, m.category, m.status, coalesce(a.name, ''), m.created_at, m.parent_external_id <> ''`
 
 // DistrictTexts returns the texts of district's residents' messages created
 // in [from, to), newest first, at most limit (0: no limit). Spam and

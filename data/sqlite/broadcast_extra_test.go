@@ -266,3 +266,20 @@ func TestBroadcastShortlistAndFollowUps(t *testing.T) {
 		t.Errorf("after delete %+v", list)
 	}
 }
+
+func TestDistrictTextsMarkReplies(t *testing.T) {
+	db, acc, _, ms := broadcastFixture(t)
+	reply := data.Message{Platform: data.VK, ExternalID: "r1", AccountID: acc.ID, PostExternalID: "15530", ParentExternalID: "p4",
+		AuthorExternalID: "a-r1", AuthorName: "Житель r1", Text: "Ответили? У нас та же история", CreatedAt: baseTime.Add(80 * time.Hour),
+		District: "roslavl", Category: "transport", Sentiment: data.Neutral, Status: data.StatusNew}
+	mustIngest(t, db, Batch{AccountID: acc.ID, Messages: []IngestMessage{im(reply)}})
+	texts, err := db.DistrictTexts(context.Background(), "roslavl", baseTime, baseTime.Add(240*time.Hour), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range texts {
+		if want := r.ID != ms["p1"].ID && r.Text == reply.Text; r.Reply != want {
+			t.Errorf("%q: reply %v, want %v", r.Text, r.Reply, want)
+		}
+	}
+}
