@@ -107,8 +107,9 @@ lint: deps vet staticcheck importcheck
 	@out=$$(gofmt -l $$(git ls-files '*.go')); [ -z "$$out" ] || { echo "gofmt needed:"; echo "$$out"; exit 1; }
 
 # ── Packages for the press office's laptops, into $(DIST)/ ────────────────────
-# Release binaries compile with the flags of `make build` and `make test` (only
-# the link adds -s -w), so after them the packages are a relink away.
+# Release binaries are built with -trimpath (no build machine paths in them) and
+# -s -w, so the first Linux package compiles everything once more; the Windows
+# cross-compile has a cache of its own anyway. Later runs relink in seconds.
 # The numeric version in the package metadata is the latest tag vX.Y.Z, else
 # FyneApp.toml's Version; the build number counts commits.
 APP_VERSION := $(or $(shell git describe --tags --abbrev=0 --match 'v[0-9]*' 2>/dev/null | \

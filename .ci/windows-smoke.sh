@@ -31,7 +31,7 @@ trap cleanup EXIT
 # folder (LOCPATH) rather than into the system. Without the locale sources
 # the test runs in C.UTF-8, where the window is titled in English.
 title='Отклик'
-if localedef -i ru_RU -f UTF-8 "$work/locale/ru_RU.UTF-8" 2>/dev/null; then
+if mkdir -p "$work/locale" && localedef -i ru_RU -f UTF-8 "$work/locale/ru_RU.UTF-8" 2>/dev/null; then
   export LOCPATH="$work/locale" LANG=ru_RU.UTF-8 LC_ALL=ru_RU.UTF-8
 else
   echo "windows-smoke: no ru_RU locale sources (package locales); running in C.UTF-8"

@@ -82,6 +82,8 @@ type App struct {
 
 	undoMu sync.Mutex
 	undo   *undoEntry // the last action, for Undo (app/undo.go)
+
+	maint maintState // session marker, integrity checks, backups (app/integrity.go)
 }
 
 // Open opens (creating if needed) the store at opts.DBPath.
@@ -111,13 +113,18 @@ func Open(ctx context.Context, opts Options) (*App, error) {
 		a.log = slog.Default()
 	}
 	a.clock = sla.NewClock(sla.DefaultCalendar(), sla.DefaultWorkHours(), sla.Moscow())
+	if err := a.openSession(); err != nil {
+		return nil, err
+	}
 	db, err := sqlite.Open(path)
 	if err != nil {
-		return nil, err
+		a.closeSession(true) // nothing was written: the marker keeps only what it owed
+		return nil, ExplainStoreError(err)
 	}
 	a.db.Store(db)
 	if err := a.loadRules(ctx); err != nil {
 		db.Close()
+		a.closeSession(true) // nothing was written: the marker keeps only what it owed
 		return nil, err
 	}
 	return a, nil
@@ -127,16 +134,18 @@ func Open(ctx context.Context, opts Options) (*App, error) {
 // stopped first.
 func (a *App) Close() error {
 	a.stopSLA()
+	a.stopMaintenance()
 	a.subMu.Lock()
 	for ch := range a.subs {
 		close(ch)
 		delete(a.subs, ch)
 	}
 	a.subMu.Unlock()
+	var err error
 	if db := a.db.Swap(nil); db != nil {
-		return db.Close()
+		err = db.Close()
 	}
-	return nil
+	return errors.Join(err, a.closeSession(err == nil))
 }
 
 // ErrClosed is returned by calls made after Close.

@@ -740,18 +740,27 @@ func SaveBriefing(path, format string, b brief.Briefing) error {
 	return nil
 }
 
-// pdfSafe drops characters outside the Basic Multilingual Plane (emoji,
-// which residents use a lot) from the briefing's texts: the PDF library
-// measures text with a 65 536-entry width table and fails on them, and the
-// embedded DejaVu fonts have no glyphs for them anyway. HTML and DOCX keep
-// them.
+// bmpEmoji are the emoji inside the Basic Multilingual Plane
+// (Emoji_Presentation) that DejaVu draws as an empty box.
+const bmpEmoji = "⌚⌛⏩⏪⏫⏬⏰⏳◽◾☔☕♈♉♊♋♌♍♎♏♐♑♒♓♿⚓⚡⚪⚫⚽⚾⛄⛅⛎⛔⛪⛲⛳⛵⛺⛽✅✊✋✨❌❎❓❔❕❗➕➖➗➰➿⬛⬜⭐⭕"
+
+// emojiRune reports whether r is an emoji or a part of an emoji sequence
+// (variation selector, zero-width joiner).
+func emojiRune(r rune) bool {
+	return r > 0xFFFF || r == 0x200D || (r >= 0xFE00 && r <= 0xFE0F) || strings.ContainsRune(bmpEmoji, r)
+}
+
+// pdfSafe drops emoji, which residents use a lot, from the briefing's
+// texts: the PDF library measures text with a 65 536-entry width table and
+// fails on characters beyond it, and the embedded DejaVu fonts have no
+// glyphs for them anyway. HTML and DOCX keep them.
 func pdfSafe(b brief.Briefing) brief.Briefing {
 	clean := func(s string) string {
-		if !strings.ContainsFunc(s, func(r rune) bool { return r > 0xFFFF }) {
+		if !strings.ContainsFunc(s, emojiRune) {
 			return s
 		}
 		return strings.Join(strings.Fields(strings.Map(func(r rune) rune {
-			if r > 0xFFFF {
+			if emojiRune(r) {
 				return ' '
 			}
 			return r

@@ -334,7 +334,7 @@ func (p Panel) briefingForTest() brief.Briefing {
 // so the PDF drops them while HTML keeps them.
 func TestBriefingWithEmoji(t *testing.T) {
 	b := Panel{District: "roslavl", DistrictName: "Рославльский район", From: testNow, To: testNow.Add(24 * time.Hour)}.briefingForTest()
-	b.Unresolved = []brief.UnresolvedItem{{Text: "Когда починят мост? 🙏🙏 Сил уже нет 😡", Author: "Алла Миронова 🌸", Created: testNow, Platform: "vk"}}
+	b.Unresolved = []brief.UnresolvedItem{{Text: "Когда починят мост? 🙏🙏 Сил уже нет 😡 ❓❤️", Author: "Алла Миронова 🌸", Created: testNow, Platform: "vk"}}
 	b.Groups = []brief.Cluster{{Size: 2, Representative: "Мост 🙏", Quotes: []brief.Quote{{Text: "Мост на Ленина 😡", Author: "Иван"}}}}
 	b.Shortlist = []brief.ShortItem{{Title: "Мост 🌉", Quotes: []string{"Когда? 🙏"}}}
 	var pdf, html bytes.Buffer
@@ -347,10 +347,47 @@ func TestBriefingWithEmoji(t *testing.T) {
 	if !strings.Contains(html.String(), "🙏") {
 		t.Error("the HTML lost the emoji")
 	}
-	if got := pdfSafe(b).Unresolved[0].Text; got != "Когда починят мост? Сил уже нет" {
+	if got := pdfSafe(b).Unresolved[0].Text; got != "Когда починят мост? Сил уже нет ❤" {
 		t.Errorf("pdfSafe: %q", got)
 	}
-	if b.Unresolved[0].Text != "Когда починят мост? 🙏🙏 Сил уже нет 😡" {
+	if b.Unresolved[0].Text != "Когда починят мост? 🙏🙏 Сил уже нет 😡 ❓❤️" {
 		t.Error("pdfSafe changed the caller's briefing")
+	}
+}
+
+// The grouping is reused for the same messages and redone when one changes.
+func TestBroadcastGroupsFollowChanges(t *testing.T) {
+	ctx := context.Background()
+	a := openDemo(t, 3000)
+	from, to := a.DefaultPeriod()
+	g1, n1, err := a.BroadcastGroups(ctx, "roslavl", from, to)
+	if err != nil || len(g1) == 0 || n1 == 0 {
+		t.Fatalf("groups %d of %d, %v", len(g1), n1, err)
+	}
+	again, n2, _ := a.BroadcastGroups(ctx, "roslavl", from, to)
+	if n2 != n1 || len(again) != len(g1) || again[0].Representative != g1[0].Representative {
+		t.Fatal("the same messages grouped differently")
+	}
+	var ids []int64
+	for _, m := range g1[0].Members {
+		ids = append(ids, m.ID)
+	}
+	if err := a.SetStatus(ctx, ids, data.StatusAnswered); err != nil {
+		t.Fatal(err)
+	}
+	g3, _, _ := a.BroadcastGroups(ctx, "roslavl", from, to)
+	found := false
+	for _, g := range g3 {
+		for _, m := range g.Members {
+			if m.ID == g1[0].RepresentativeID {
+				found = true
+				if g.Unanswered != 0 {
+					t.Errorf("after answering every member the group still has %d unanswered", g.Unanswered)
+				}
+			}
+		}
+	}
+	if !found {
+		t.Error("the answered group is gone")
 	}
 }

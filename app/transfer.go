@@ -312,7 +312,7 @@ func jsonField(err error) string {
 }
 
 func scanCSV(path string, r io.Reader, fn func(int, Record) error, bad func(*RowError)) error {
-	cr := csv.NewReader(bufio.NewReaderSize(r, 1<<16))
+	cr := newCSVReader(r) // UTF-8 or Windows-1251; , ; or tab (transfer_encoding.go)
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
 	header, err := cr.Read()

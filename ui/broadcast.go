@@ -296,8 +296,9 @@ func (v *broadcastView) selectDistrict(code string) {
 	v.munSel.SetSelectedIndex(i) // calls load through OnChanged
 }
 
+// period is the chosen number of days up to and including today.
 func (v *broadcastView) period() (from, to time.Time) {
-	from, to = v.core.DefaultPeriod()
+	_, to = v.core.DefaultPeriod()
 	return to.AddDate(0, 0, -v.days), to
 }
 

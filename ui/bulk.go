@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
@@ -75,9 +76,13 @@ func newBulkBar(v *inboxView) *bulkBar {
 	head := container.NewBorder(nil, nil, nil, container.NewHBox(b.allBtn, b.clearBtn), b.count)
 	// Two short rows rather than one long one: the list column stays
 	// narrow enough to leave the detail pane its room.
-	b.content = container.NewVBox(head,
+	bg := canvas.NewRectangle(theme.Color(theme.ColorNameOverlayBackground))
+	bg.CornerRadius = theme.InputRadiusSize() * 2
+	bg.StrokeColor = theme.Color(theme.ColorNamePrimary)
+	bg.StrokeWidth = 1
+	b.content = container.NewPadded(container.NewStack(bg, container.NewPadded(container.NewVBox(head,
 		container.NewGridWithColumns(3, b.status, b.category, b.district),
-		container.NewGridWithColumns(2, b.assignBtn, b.tagBtn))
+		container.NewGridWithColumns(2, b.assignBtn, b.tagBtn)))))
 	b.content.Hide()
 	return b
 }
@@ -93,14 +98,13 @@ func (b *bulkBar) update(n int) {
 	if n == 0 {
 		if !b.content.Hidden {
 			b.content.Hide()
-			relayout(b.v.listCol)
 		}
 		return
 	}
 	b.count.SetText(Tf("bulk.picked", map[string]any{"Messages": TN("inbox.count", n)}))
 	if b.content.Hidden {
 		b.content.Show()
-		relayout(b.v.listCol)
+		relayout(b.v.listCol) // the list keeps its size: only the bar is placed
 	}
 }
 
@@ -305,14 +309,14 @@ func (t *toastBar) fail(err error) {
 func (t *toastBar) show() {
 	t.content.Show()
 	if t.v.main != nil {
-		relayout(t.v.main)
+		t.v.main.Refresh()
 	}
 }
 
 func (t *toastBar) hide() {
 	t.content.Hide()
 	if t.v.main != nil {
-		relayout(t.v.main)
+		t.v.main.Refresh()
 	}
 }
 

@@ -123,8 +123,11 @@ func newInboxView(core Core, b *bridge, now func() time.Time, win fyne.Window) *
 	v.help = newHelpOverlay(v)
 
 	v.head = container.NewHBox(v.title, v.total)
-	v.listCol = container.NewBorder(container.NewVBox(v.head, v.bulk.content, v.errLabel), nil, nil, nil,
-		container.NewStack(v.list, container.NewPadded(container.NewVBox(layout.NewSpacer(), v.empty, layout.NewSpacer()))))
+	// The bulk bar floats over the bottom of the list rather than pushing
+	// it down: the rows stay where the operator ticked them.
+	v.listCol = container.NewBorder(container.NewVBox(v.head, v.errLabel), nil, nil, nil,
+		container.NewStack(v.list, container.NewPadded(container.NewVBox(layout.NewSpacer(), v.empty, layout.NewSpacer())),
+			container.NewVBox(layout.NewSpacer(), v.bulk.content)))
 	split := container.NewHSplit(v.listCol, v.detail.content)
 	split.SetOffset(0.5)
 	// Two rows: the search gets the whole width on a laptop screen, the
@@ -608,6 +611,7 @@ func (v *inboxView) selected(i widget.ListItemID) {
 		return
 	}
 	v.selectedID = r.msg.ID
+	v.list.Refresh() // the selected row writes its secondary lines plain
 	v.detail.load(r.msg.ID)
 }
 

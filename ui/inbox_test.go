@@ -527,7 +527,7 @@ func TestReportTableChartAndCSV(t *testing.T) {
 	if len(r.report.ByCategory) == 0 || len(r.rows.Objects) != 1+len(r.report.ByCategory) {
 		t.Fatalf("report: %d categories, %d rows", len(r.report.ByCategory), len(r.rows.Objects))
 	}
-	r.group.SetSelected(T("report.by_week"))
+	test.Tap(r.groups[2])
 	if len(r.rows.Objects) != 1+len(r.report.ByWeek) {
 		t.Errorf("weeks: %d rows for %d", len(r.rows.Objects), len(r.report.ByWeek))
 	}
@@ -538,5 +538,77 @@ func TestReportTableChartAndCSV(t *testing.T) {
 	}
 	if !strings.HasPrefix(lines[0], "Разрез,Группа") {
 		t.Errorf("CSV header: %q", lines[0])
+	}
+}
+
+func TestSearchOnTheRealCore(t *testing.T) {
+	m, _ := newRealWindow(t, ThemeLight)
+	v := m.inbox
+	// Russian morphology: one form finds the others, and the match is
+	// highlighted in the list and in the detail pane.
+	test.Type(v.search, "дорога")
+	m.b.settle()
+	got := rows(v)
+	if len(got) == 0 {
+		t.Fatal("nothing found for «дорога»")
+	}
+	forms := map[string]bool{}
+	for i, x := range got {
+		r := v.cache.at(i)
+		for _, h := range r.hl {
+			forms[strings.ToLower(r.snippet[h[0]:h[1]])] = true
+		}
+		_ = x
+	}
+	if len(forms) < 2 {
+		t.Errorf("only %v highlighted: the stemmer should find other forms", forms)
+	}
+	v.list.Select(0)
+	m.b.settle()
+	marked := 0
+	for _, seg := range v.detail.text.Segments {
+		if ts, ok := seg.(*widget.TextSegment); ok && ts.Style.TextStyle.Bold {
+			marked++
+		}
+	}
+	if marked == 0 {
+		t.Error("no match highlighted in the detail pane")
+	}
+	// Whatever is typed gives rows or the empty state, never an error.
+	for _, bad := range []string{`"`, `AND(`, `*`, `NEAR`, `NEAR(отопление дорога, 2)`, `-`, `""""`, `^дорога`,
+		strings.Repeat("отопление ", 1000), "🔥🔥 дорога 🚧", "дорога road дорога", "ДоРоГа", "Ё", "'; DROP TABLE messages; --",
+		"col:value", "{дорога}", "дорога OR", "NOT NOT", "(((", "\x00", "\u202e"} {
+		v.search.SetText(bad)
+		m.b.settle()
+		if !v.errLabel.Hidden {
+			t.Errorf("search %.40q: error %q", bad, v.errLabel.Text)
+		}
+		if v.cache.length == 0 && v.empty.Hidden {
+			t.Errorf("search %.40q: no rows and no empty state", bad)
+		}
+	}
+}
+
+func TestCountsFollowActionsOnTheRealCore(t *testing.T) {
+	m, _ := newRealWindow(t, ThemeLight)
+	v := m.inbox
+	v.selectNode(viewPrefix + ViewNew)
+	m.b.settle()
+	before := v.counts[viewPrefix+ViewNew]
+	doneBefore := v.counts[viewPrefix+ViewDone]
+	ids := []int64{v.cache.at(0).msg.ID, v.cache.at(1).msg.ID}
+	for _, id := range ids {
+		v.togglePick(id, true)
+	}
+	act(t, m, func() { v.applyStatus(v.picks(), data.StatusClosed) })
+	if got := v.counts[viewPrefix+ViewNew]; got != before-2 {
+		t.Errorf("«Новые»: %d, want %d", got, before-2)
+	}
+	if got := v.counts[viewPrefix+ViewDone]; got != doneBefore+2 {
+		t.Errorf("«Отвеченные»: %d, want %d", got, doneBefore+2)
+	}
+	act(t, m, func() { m.Window.Canvas().(fyne.Shortcutable).TypedShortcut(undoShortcut) })
+	if got := v.counts[viewPrefix+ViewNew]; got != before {
+		t.Errorf("«Новые» after Ctrl+Z: %d, want %d", got, before)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -118,7 +119,7 @@ var helpKeys = [][2]string{
 func newHelpOverlay(v *inboxView) *helpOverlay {
 	h := &helpOverlay{v: v}
 	h.btn = widget.NewButtonWithIcon("", theme.HelpIcon(), h.toggle)
-	h.rows = container.NewGridWithColumns(2)
+	h.rows = container.New(layout.NewFormLayout())
 	for _, k := range helpKeys {
 		key := widget.NewLabelWithStyle(k[0], fyne.TextAlignTrailing, fyne.TextStyle{Bold: true, Monospace: true})
 		h.rows.Add(key)
@@ -139,6 +140,6 @@ func (h *helpOverlay) toggle() {
 	note := muted(T("help.layouts"))
 	closeBtn := widget.NewButton(T("help.close_button"), func() { h.popup.Hide() })
 	body := container.NewVBox(title, h.rows, note, container.NewHBox(closeBtn))
-	h.popup = widget.NewModalPopUp(container.New(fixedWidth(520), container.NewPadded(body)), h.v.win.Canvas())
+	h.popup = widget.NewModalPopUp(container.New(fixedWidth(640), container.NewPadded(body)), h.v.win.Canvas())
 	h.popup.Show()
 }

@@ -197,7 +197,7 @@ func (v *inboxView) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 		}
 		return
 	}
-	r.show(rw, v.now(), v.munName, v.catName)
+	r.show(rw, v.now(), v.munName, v.catName, rw.msg.ID == v.selectedID)
 	r.setPicked(rw.msg.ID, v.picked[rw.msg.ID], v.togglePick)
 }
 
@@ -291,7 +291,7 @@ func (r *messageRow) placeholder(text string) {
 	relayout(r.body)
 }
 
-func (r *messageRow) show(rw *row, now time.Time, munName, catName func(string) string) {
+func (r *messageRow) show(rw *row, now time.Time, munName, catName func(string) string, selected bool) {
 	m := &rw.msg
 	r.platform.Set(platformShort(m.Platform), platformColor(m.Platform), true)
 	r.author.SetText(m.AuthorName)
@@ -299,8 +299,17 @@ func (r *messageRow) show(rw *row, now time.Time, munName, catName func(string) 
 	if place == "" {
 		place = T("inbox.district_unknown_short")
 	}
+	// Muted text vanishes on the selection's tint: the selected row's
+	// secondary lines are written plain.
+	quiet := widget.LowImportance
+	if selected {
+		quiet = widget.MediumImportance
+	}
+	r.place.Importance, r.assignee.Importance = quiet, quiet
 	r.place.SetText(place + " · " + ago(now, m.CreatedAt))
 	r.assignee.SetText(m.Assignee)
+	r.place.Refresh()
+	r.assignee.Refresh()
 	r.text.Segments = highlighted(rw.snippet, rw.hl, widget.RichTextStyleInline)
 	r.text.Refresh()
 	r.category.Set(catName(m.Category), nil, false)
@@ -310,7 +319,7 @@ func (r *messageRow) show(rw *row, now time.Time, munName, catName func(string) 
 		text, late = rowDue(now, m)
 	}
 	r.due.SetText(text)
-	r.due.Importance = widget.LowImportance
+	r.due.Importance = quiet
 	r.marker.FillColor = color.Transparent
 	if late {
 		r.due.Importance = widget.DangerImportance

@@ -26,7 +26,8 @@ type reportView struct {
 	now     func() time.Time
 	win     fyne.Window
 	period  *widget.Select
-	group   *widget.RadioGroup
+	groups  []*widget.Button // by topic, by district, by week
+	groupBy int
 	rows    *fyne.Container
 	summary *widget.Label
 	export  *widget.Button
@@ -47,10 +48,9 @@ func newReportView(core Core, b *bridge, now func() time.Time, win fyne.Window) 
 		opts = append(opts, Tf("report.days", map[string]any{"N": d}))
 	}
 	r.period = widget.NewSelect(opts, func(string) { r.reload() })
-	r.group = widget.NewRadioGroup([]string{T("report.by_category"), T("report.by_district"), T("report.by_week")},
-		func(string) { r.render() })
-	r.group.Horizontal = true
-	r.group.Required = true
+	for i, key := range []string{"report.by_category", "report.by_district", "report.by_week"} {
+		r.groups = append(r.groups, widget.NewButton(T(key), func() { r.setGroup(i) }))
+	}
 	r.export = widget.NewButtonWithIcon(T("report.export"), theme.DocumentSaveIcon(), r.exportCSV)
 	r.summary = muted("")
 	r.errText = widget.NewLabel("")
@@ -60,11 +60,12 @@ func newReportView(core Core, b *bridge, now func() time.Time, win fyne.Window) 
 	r.save = r.saveDialog
 	title := widget.NewLabelWithStyle(T("report.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameSubHeadingText
-	bar := container.NewBorder(nil, nil, container.NewHBox(r.period, r.group), r.export)
+	bar := container.NewBorder(nil, nil, container.NewHBox(container.New(fixedWidth(210), r.period),
+		container.NewHBox(r.groups[0], r.groups[1], r.groups[2])), r.export)
 	top := container.NewVBox(title, muted(T("report.about")), bar, r.summary, r.errText)
 	r.content = container.NewBorder(container.NewPadded(top), nil, nil, nil, container.NewVScroll(container.NewPadded(r.rows)))
 	r.period.SetSelectedIndex(0)
-	r.group.SetSelected(T("report.by_category"))
+	r.setGroup(0)
 	return r
 }
 
@@ -87,12 +88,25 @@ func (r *reportView) reload() {
 		})
 }
 
-// current is the grouping the radio shows.
+// setGroup switches the table between topics, districts and weeks.
+func (r *reportView) setGroup(i int) {
+	r.groupBy = i
+	for j, b := range r.groups {
+		b.Importance = widget.MediumImportance
+		if j == i {
+			b.Importance = widget.HighImportance
+		}
+		b.Refresh()
+	}
+	r.render()
+}
+
+// current is the grouping shown.
 func (r *reportView) current() []ReportRow {
-	switch r.group.Selected {
-	case T("report.by_district"):
+	switch r.groupBy {
+	case 1:
 		return r.report.ByDistrict
-	case T("report.by_week"):
+	case 2:
 		return r.report.ByWeek
 	}
 	return r.report.ByCategory

@@ -229,6 +229,14 @@ func TestSyncFromSimulator(t *testing.T) {
 	waitFor(t, 10*time.Second, "live comments", func() bool {
 		return f.count(data.VK) == 45 && f.count(data.Telegram) == 45
 	})
+	waitFor(t, 10*time.Second, "the history walk to finish", func() bool {
+		for _, st := range e.Snapshot().Accounts {
+			if st.Phase != syncer.PhaseLive {
+				return false
+			}
+		}
+		return true
+	})
 	snap := e.Snapshot()
 	if !snap.Configured || !snap.Online || snap.LastSync.IsZero() || len(snap.Accounts) != 2 {
 		t.Fatalf("snapshot %+v", snap)

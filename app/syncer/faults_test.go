@@ -284,7 +284,6 @@ func TestThroughput(t *testing.T) {
 	t.Logf("throughput: %d comments in %s = %.0f comments/s", 2*n, el.Round(time.Millisecond), float64(2*n)/el.Seconds())
 }
 
-
 // missingVK logs the simulator's VK comments the store lacks.
 func (f *fixture) missingVK() {
 	c, err := vk.New(f.vk, "x", vk.Options{LongPollWait: 1})
