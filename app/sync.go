@@ -120,11 +120,13 @@ func (a *App) StopSync() {
 	syncMu.Unlock()
 	if st != nil {
 		st.engine.Close()
+		a.forgetReconnected()
 		a.SetSyncInfo(SyncInfo{})
 	}
 }
 
 func (a *App) syncChanged(s syncer.Snapshot) {
+	a.reconnected(s) // background.go: replies queued offline go out on reconnect
 	a.SetSyncInfo(SyncInfo{Configured: s.Configured, Online: s.Online, LastSync: s.LastSync, LastError: s.LastError})
 }
 
@@ -298,6 +300,9 @@ func (s syncStore) IngestPage(ctx context.Context, accountID int64, page connect
 		return 0, err
 	}
 	st, err := in.Close()
+	if err == nil && len(page.Posts) > 0 {
+		s.a.pageIngested() // the calendar looks for its planned posts (background.go)
+	}
 	return st.Inserted, err
 }
 

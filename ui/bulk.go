@@ -116,6 +116,7 @@ func (v *inboxView) togglePick(id int64, on bool) {
 		delete(v.picked, id)
 	}
 	v.bulk.update(len(v.picked))
+	v.list.Refresh()
 }
 
 // picks lists the picked messages in a stable order.

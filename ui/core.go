@@ -61,7 +61,19 @@ type Core interface {
 
 	// The content calendar (app/calendar.go; the methods in ui/calendar_core.go).
 	CalendarCore
+
+	// Настройки → Аккаунты and background sync (app/accounts.go, app/sync.go).
+	Accounts(ctx context.Context) ([]AccountState, error)
+	SaveAccount(ctx context.Context, in AccountInput) (data.Account, string, error)
+	SyncNow(ctx context.Context) error
+	RetryUnsent(ctx context.Context, accountID int64) (int, error)
 }
+
+// Accounts and their sync state, under the names the views use.
+type (
+	AccountState = app.AccountState
+	AccountInput = app.AccountInput
+)
 
 // Triage types, under the names the views use.
 type (

@@ -212,7 +212,7 @@ func (v *inboxView) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 // actions.
 type messageRow struct {
 	widget.BaseWidget
-	pick     *widget.Check
+	pick     *pickBox
 	pickID   int64
 	onPick   func(id int64, on bool)
 	platform *chip
@@ -239,7 +239,7 @@ func newMessageRow() *messageRow {
 		assignee: widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{}),
 		marker:   canvas.NewRectangle(color.Transparent),
 	}
-	r.pick = widget.NewCheck("", func(on bool) {
+	r.pick = newPickBox(func(on bool) {
 		if r.onPick != nil && r.pickID != 0 {
 			r.onPick(r.pickID, on)
 		}
@@ -372,3 +372,48 @@ func (tightVBox) MinSize(objs []fyne.CanvasObject) fyne.Size {
 var (
 	_ fyne.Layout = tightVBox{}
 )
+
+// pickBox is the row's tick box. Unlike widget.Check it never takes the
+// keyboard focus, so ticking rows leaves j/k, x and e with the inbox.
+type pickBox struct {
+	widget.BaseWidget
+	Checked   bool
+	OnChanged func(bool)
+	icon      *widget.Icon
+}
+
+func newPickBox(changed func(bool)) *pickBox {
+	p := &pickBox{OnChanged: changed, icon: widget.NewIcon(theme.CheckButtonIcon())}
+	p.ExtendBaseWidget(p)
+	return p
+}
+
+// SetChecked shows the state without calling OnChanged.
+func (p *pickBox) SetChecked(on bool) {
+	if p.Checked == on {
+		return
+	}
+	p.Checked = on
+	if on {
+		p.icon.SetResource(theme.NewPrimaryThemedResource(theme.CheckButtonCheckedIcon()))
+	} else {
+		p.icon.SetResource(theme.CheckButtonIcon())
+	}
+}
+
+// Tapped toggles the box and reports it.
+func (p *pickBox) Tapped(*fyne.PointEvent) {
+	p.SetChecked(!p.Checked)
+	if p.OnChanged != nil {
+		p.OnChanged(p.Checked)
+	}
+}
+
+func (p *pickBox) MinSize() fyne.Size {
+	s := theme.IconInlineSize() + 2*theme.InnerPadding()
+	return fyne.NewSize(s, s)
+}
+
+func (p *pickBox) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(container.NewCenter(p.icon))
+}

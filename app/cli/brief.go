@@ -97,6 +97,13 @@ func briefPeriod(fromS, toS string) (from, to time.Time, err error) {
 	if last.Before(from) {
 		return from, to, fmt.Errorf("--to %s is before --from %s", toS, fromS)
 	}
+	// Messages exist from the networks' time on; a typo like 0206 for 2026
+	// would otherwise scan nothing and report nothing.
+	for _, t := range []time.Time{from, last} {
+		if t.Year() < 2000 || t.Year() > 2100 {
+			return from, to, fmt.Errorf("%s: the year must be between 2000 and 2100", t.Format(time.DateOnly))
+		}
+	}
 	return from, last.AddDate(0, 0, 1), nil
 }
 

@@ -170,3 +170,28 @@ func docxXML(t *testing.T, path string) string {
 	t.Fatal("no word/document.xml in the DOCX")
 	return ""
 }
+
+// FuzzBriefPeriod: any --from/--to either fails with a message or gives a
+// non-empty period of whole Moscow days.
+func FuzzBriefPeriod(f *testing.F) {
+	for _, s := range [][2]string{{"2026-11-01", "2026-11-30"}, {"", ""}, {"2026-11-30", "2026-11-01"}, {"1.11.2026", "x"}, {"2026-02-29", "2026-03-01"}} {
+		f.Add(s[0], s[1])
+	}
+	f.Fuzz(func(t *testing.T, fromS, toS string) {
+		from, to, err := briefPeriod(fromS, toS)
+		switch {
+		case err != nil:
+			if err.Error() == "" {
+				t.Error("an error without a message")
+			}
+		case fromS == "" && toS == "":
+			if !from.IsZero() || !to.IsZero() {
+				t.Error("no dates must mean the default period")
+			}
+		default:
+			if !from.Before(to) || to.Sub(from)%(24*time.Hour) != 0 || from.Hour() != 0 {
+				t.Errorf("%q–%q gave %v – %v", fromS, toS, from, to)
+			}
+		}
+	})
+}

@@ -40,7 +40,7 @@ func init() {
 		{"export", "--format jsonl|csv [--district CODE] [--category CODE] [--status S] [--since T] [--until T] [--search Q] [--out FILE]", "export messages", runExport},
 		{"demo", "[--comments N] [--seed N]", "fill the store with the generated demo region", runDemo},
 		{"brief", "--district CODE --out FILE [--from YYYY-MM-DD --to YYYY-MM-DD] [--format pdf|docx|html] [--pseudonymise]", "write the broadcast briefing for one municipality", runBrief},
-		{"simulate", "[--addr 127.0.0.1:8765] [--rate 2] [--seed N]", "serve local VK and Telegram simulators with a flow of comments", runSimulate}, {"sync-demo", "--vk-url URL --telegram-url URL", "add accounts that sync with a running simulator", runSyncDemo}, {"sync", "[--for DURATION]", "run background sync in the terminal", runSync},
+		{"simulate", "[--addr 127.0.0.1:8765] [--rate 2] [--seed N] [--state FILE]", "serve local VK and Telegram simulators with a flow of comments", runSimulate}, {"sync-demo", "--vk-url URL --telegram-url URL", "add accounts that sync with a running simulator", runSyncDemo}, {"sync", "[--for DURATION]", "run background sync in the terminal", runSync},
 		maintCommands[0], maintCommands[1], maintCommands[2], // backup, restore, check (maint.go)
 		{"version", "", "print the version", runVersion},
 		{"help", "", "show this help", runHelp},

@@ -89,6 +89,14 @@ func runSync(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "otklik sync: %v\n", err)
 		return ExitFailure
 	}
+	// Due calendar posts go out and its alerts are printed (app/background.go).
+	stopBG, err := a.StartBackground(ctx, app.BackgroundOptions{Notifier: printNotifier{e}})
+	if err != nil {
+		stopSync()
+		fmt.Fprintf(e.stderr, "otklik sync: %v\n", err)
+		return ExitFailure
+	}
+	defer stopBG()
 	t := time.NewTicker(*every)
 	defer t.Stop()
 	for {
@@ -124,4 +132,12 @@ func printAccounts(ctx context.Context, e *env, a *app.App) {
 		}
 		fmt.Fprintln(e.stdout)
 	}
+}
+
+// printNotifier shows notifications in the terminal.
+type printNotifier struct{ e *env }
+
+func (p printNotifier) Notify(title, body string) error {
+	_, err := fmt.Fprintf(p.e.stdout, "%s: %s\n", title, body)
+	return err
 }

@@ -37,18 +37,16 @@ type counts struct {
 }
 
 type harness struct {
-	t       *testing.T
-	dir     string
-	otklik  string
-	editor  string
-	input   string
-	source  map[string]string // platform|external_id → text of the import file
-	rng     *rand.Rand
-	c       counts
-	edits   string // the store the editor works on, across trials
-	expect  editState
-	logMu   sync.Mutex
-	verbose bool
+	t      *testing.T
+	dir    string
+	otklik string
+	editor string
+	input  string
+	source map[string]string // platform|external_id → text of the import file
+	rng    *rand.Rand
+	c      counts
+	edits  string // the store the editor works on, across trials
+	expect editState
 }
 
 // editState is what the editor reported saved: per message its status and
@@ -63,7 +61,7 @@ type editState struct {
 }
 
 func TestCrash(t *testing.T) {
-	h := &harness{t: t, dir: t.TempDir(), rng: rand.New(rand.NewPCG(*seed, 42)), verbose: testing.Verbose()}
+	h := &harness{t: t, dir: t.TempDir(), rng: rand.New(rand.NewPCG(*seed, 42))}
 	h.c.byKind = map[string]int{}
 	h.expect = editState{status: map[int64]string{}, assignee: map[int64]string{}, notes: map[string]bool{}, replies: map[string]bool{}}
 	h.build()

@@ -29,6 +29,11 @@ type Options struct {
 	ChannelID     int64   // default -1001987654321
 	ChatID        int64   // the discussion group, default -1001876543210
 	Faults        Faults
+	// StateFile, when set, keeps the networks' state across restarts: it is
+	// loaded at Start (a missing file starts fresh), written after every
+	// send before it is answered, within a second of other changes, and at
+	// Close. See state.go.
+	StateFile string
 }
 
 // Faults make the next calls fail. Counters count down per call; each
@@ -73,6 +78,10 @@ type Server struct {
 	tg     *tgState
 	wake   chan struct{} // closed and replaced when new events arrive
 
+	saveMu  sync.Mutex // one state file write at a time
+	dirty   bool       // the state changed since the last save
+	saveErr error      // the first failed save
+
 	stop chan struct{}
 	done chan struct{}
 	once sync.Once
@@ -106,6 +115,12 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	now := time.Now()
 	s.vk = newVKState(s, now)
 	s.tg = newTGState(s, now)
+	if opts.StateFile != "" {
+		if err := s.load(); err != nil {
+			ln.Close()
+			return nil, fmt.Errorf("simulate: %w", err)
+		}
+	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/vk/method/{method}", s.vkMethod)
 	mux.HandleFunc("/vk/lp", s.vkLongPoll)
@@ -165,6 +180,7 @@ func (s *Server) Emit(n int) {
 		s.tg.comment(time.Now())
 	}
 	s.signal()
+	s.dirty = true
 	s.mu.Unlock()
 }
 
@@ -180,6 +196,14 @@ func (s *Server) Close() error {
 			err = s.srv.Close() // long polls still held
 		}
 		<-s.done
+		if s.opts.StateFile != "" {
+			s.saveLogged()
+			s.mu.Lock()
+			if err == nil {
+				err = s.saveErr
+			}
+			s.mu.Unlock()
+		}
 	})
 	return err
 }
@@ -192,7 +216,12 @@ func (s *Server) signal() {
 
 func (s *Server) flow(ctx context.Context) {
 	defer close(s.done)
-	var tick <-chan time.Time
+	var tick, flush <-chan time.Time
+	if s.opts.StateFile != "" {
+		f := time.NewTicker(time.Second)
+		defer f.Stop()
+		flush = f.C
+	}
 	if s.opts.Rate > 0 {
 		t := time.NewTicker(time.Duration(float64(time.Second) / s.opts.Rate))
 		defer t.Stop()
@@ -211,7 +240,15 @@ func (s *Server) flow(ctx context.Context) {
 			s.vk.comment(now)
 			s.tg.comment(now)
 			s.signal()
+			s.dirty = true
 			s.mu.Unlock()
+		case <-flush:
+			s.mu.Lock()
+			dirty := s.dirty
+			s.mu.Unlock()
+			if dirty {
+				s.saveLogged()
+			}
 		}
 	}
 }

@@ -163,7 +163,11 @@ func (s *Server) tgMethod(w http.ResponseWriter, r *http.Request) {
 	default:
 		s.mu.Lock()
 		ans = s.tg.handle(method, params)
+		s.dirty = true
 		s.mu.Unlock()
+		if sends {
+			s.saveLogged()
+		}
 	}
 	if f == faultHang && ans.OK {
 		hang(w)

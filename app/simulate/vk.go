@@ -141,7 +141,11 @@ func (s *Server) vkMethod(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
 		ans = s.vk.handle(method, r.PostForm)
 		s.signal()
+		s.dirty = s.dirty || method != "wall.get" && method != "wall.getComments"
 		s.mu.Unlock()
+		if sends {
+			s.saveLogged() // a guid seen is kept before the sender learns of it
+		}
 	}
 	if f == faultHang {
 		hang(w)
