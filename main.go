@@ -12,6 +12,8 @@ import (
 
 	"otklik/app"
 	"otklik/app/cli"
+	"otklik/app/notify"
+	"otklik/assets"
 	"otklik/ui"
 )
 
@@ -29,7 +31,15 @@ func main() {
 	// Background sync lives as long as the window; stopped before Close.
 	stopSync, err := core.StartSync(ctx, app.SyncOptions{})
 	if err == nil {
-		err = ui.Run(core, ui.Options{Version: app.Version, Lang: opts.Lang})
+		// The calendar's background work: due posts queued, published ones
+		// recognised, alerts through the overdue replies' notifier.
+		icon, _ := assets.FS.ReadFile("icon.png")
+		var stopBG func()
+		stopBG, err = core.StartBackground(ctx, app.BackgroundOptions{Notifier: notify.BeeepNotifier{AppName: "Отклик", Icon: icon}})
+		if err == nil {
+			err = ui.Run(core, ui.Options{Version: app.Version, Lang: opts.Lang})
+			stopBG()
+		}
 		stopSync()
 	}
 	if cerr := core.Close(); err == nil {

@@ -137,7 +137,8 @@ func TestSyncThroughCore(t *testing.T) {
 	}
 	page, _ := a.Inbox(ctx, Query{Filter: data.Filter{Platforms: []data.Platform{data.VK}}}, data.Cursor{}, 1)
 	it, err := a.QueueReply(ctx, page.Items[0].ID, "Спасибо, передали в администрацию Вяземского района.", "")
-	if err != nil || it.State != data.OutboxQueued {
+	// The dispatcher may claim the item before QueueReply reads it back.
+	if err != nil || it.State == data.OutboxFailed {
 		t.Fatalf("QueueReply = %+v, %v", it, err)
 	}
 	for time.Now().Before(deadline) && len(sim.Sent()) == 0 {

@@ -56,6 +56,7 @@ func BenchmarkInboxFilterFirstScreen(b *testing.B) {
 	if err := SetLanguage(LangRussian); err != nil {
 		b.Fatal(err)
 	}
+	ta.Settings().SetTheme(newAppTheme(ThemeLight))
 	m := NewMainWindow(ta, core, Options{Now: time.Now, serial: true})
 	b.Cleanup(m.Close)
 	m.Window.Resize(fyne.NewSize(1280, 720))
@@ -101,6 +102,7 @@ func BenchmarkInboxFilterFirstScreen(b *testing.B) {
 func BenchmarkInboxScroll(b *testing.B) {
 	core := benchStore(b)
 	ta := test.NewTempApp(b)
+	ta.Settings().SetTheme(newAppTheme(ThemeLight))
 	m := NewMainWindow(ta, core, Options{Now: time.Now, serial: true})
 	b.Cleanup(m.Close)
 	m.b.settle()

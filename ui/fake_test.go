@@ -49,6 +49,8 @@ type fakeCore struct {
 	inb fakeInbox
 	// cal is the content calendar (calendar_fake_test.go).
 	cal fakeCalendar
+	// acc is Настройки → Аккаунты (accounts_fake_test.go).
+	acc fakeAccounts
 }
 
 var _ Core = (*fakeCore)(nil)

@@ -24,7 +24,8 @@ type settingsView struct {
 	demoInfo *widget.Label
 	resetBtn *widget.Button
 	note     *widget.Label
-	sla      *slaSettings // «Сроки ответа» and «Уведомления» (settings_sla.go)
+	sla      *slaSettings     // «Сроки ответа» and «Уведомления» (settings_sla.go)
+	accounts *accountsSection // «Аккаунты» (accounts.go)
 	content  fyne.CanvasObject
 }
 
@@ -83,8 +84,10 @@ func newSettingsView(m *MainWindow) *settingsView {
 		version.Hide()
 	}
 	s.sla = newSLASettings(m)
+	s.accounts = newAccountsSection(m)
 	general := container.New(maxWidth(720), container.NewVBox(form, widget.NewSeparator(), demo, s.note))
-	body := container.NewVBox(title, general, widget.NewSeparator(), s.sla.content, widget.NewSeparator(), version)
+	body := container.NewVBox(title, general, widget.NewSeparator(), s.accounts.content, widget.NewSeparator(),
+		s.sla.content, widget.NewSeparator(), version)
 	s.content = container.NewVScroll(container.NewPadded(container.New(maxWidth(1060), body)))
 	return s
 }
@@ -93,6 +96,7 @@ func newSettingsView(m *MainWindow) *settingsView {
 // and the deadline rules and notification settings.
 func (s *settingsView) reload() {
 	s.sla.reload()
+	s.accounts.reload()
 	async(s.m.b, func(ctx context.Context) (Summary, error) { return s.m.core.Summary(ctx) },
 		func(sum Summary, err error) {
 			if err != nil {

@@ -141,6 +141,9 @@ func (m *MainWindow) handle(e Event) {
 		m.status.reload()
 	case EventSync:
 		m.status.reload()
+		if ti := m.tabs.Selected(); ti != nil && ti.Content == m.settings.content {
+			m.settings.accounts.reload() // Настройки → Аккаунты shows the same state live
+		}
 	case EventReset:
 		m.inbox.refresh(true)
 		m.status.reload()
