@@ -29,7 +29,7 @@ PKG_DEBS   := xz-utils
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps deps-windows run build build-windows test test-core test-ui smoke notify-it \
+.PHONY: all deps deps-windows run build build-windows test test-core test-ui smoke notify-it crash-short \
         lint vet staticcheck importcheck package package-linux package-windows smoke-windows \
         screenshots bench fmt clean
 
@@ -75,7 +75,12 @@ build-windows: deps deps-windows
 	  -O coff -i assets/windows/otklik.rc -o $(WIN_SYSO)
 	$(WIN_ENV) $(GO) build $(GOFLAGS_B) -ldflags "$(LDFLAGS) -s -w -H windowsgui" -o $(BIN).exe .
 
-test: deps vet test-core test-ui smoke notify-it
+test: deps vet test-core test-ui smoke notify-it crash-short
+
+# A short crash run: the real binary killed at random moments (make reliability runs 200).
+crash-short: build
+	@mkdir -p build
+	TRIALS=10 bash .ci/reliability.sh ./$(BIN)
 
 test-core:
 	$(GO) test -race -tags $(TAGS) -count=1 $(CORE_PKGS)

@@ -12,8 +12,6 @@ import (
 
 	"otklik/app"
 	"otklik/app/cli"
-	"otklik/app/notify"
-	"otklik/assets"
 	"otklik/ui"
 )
 
@@ -28,19 +26,12 @@ func main() {
 	if core == nil {
 		os.Exit(code)
 	}
-	// Background sync lives as long as the window; stopped before Close.
-	stopSync, err := core.StartSync(ctx, app.SyncOptions{})
+	// Sync, the calendar's background work and the daily backup live as
+	// long as the window; stopped before Close.
+	stopServices, err := core.StartServices(ctx, app.ServiceOptions{})
 	if err == nil {
-		// The calendar's background work: due posts queued, published ones
-		// recognised, alerts through the overdue replies' notifier.
-		icon, _ := assets.FS.ReadFile("icon.png")
-		var stopBG func()
-		stopBG, err = core.StartBackground(ctx, app.BackgroundOptions{Notifier: notify.BeeepNotifier{AppName: "Отклик", Icon: icon}})
-		if err == nil {
-			err = ui.Run(core, ui.Options{Version: app.Version, Lang: opts.Lang})
-			stopBG()
-		}
-		stopSync()
+		err = ui.Run(core, ui.Options{Version: app.Version, Lang: opts.Lang})
+		stopServices()
 	}
 	if cerr := core.Close(); err == nil {
 		err = cerr

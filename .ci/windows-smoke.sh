@@ -32,10 +32,11 @@ trap cleanup EXIT
 # the test runs in C.UTF-8, where the window is titled in English.
 title='Отклик'
 if mkdir -p "$work/locale" && localedef -i ru_RU -f UTF-8 "$work/locale/ru_RU.UTF-8" 2>/dev/null; then
-  export LOCPATH="$work/locale" LANG=ru_RU.UTF-8 LC_ALL=ru_RU.UTF-8
+  # Only for Wine's processes: this shell cannot load a locale from LOCPATH.
+  wine_locale=(LOCPATH="$work/locale" LANG=ru_RU.UTF-8 LC_ALL=ru_RU.UTF-8)
 else
   echo "windows-smoke: no ru_RU locale sources (package locales); running in C.UTF-8"
-  export LANG=C.UTF-8 LC_ALL=C.UTF-8
+  wine_locale=(LANG=C.UTF-8 LC_ALL=C.UTF-8)
   title='Отклик\|Otklik'
 fi
 export OTKLIK_TITLE=$title
@@ -91,7 +92,7 @@ timeout 30 wineserver -k 2>/dev/null
 wait $pid 2>/dev/null
 exit 0
 INNER
-timeout 900 xvfb-run -a -s "-screen 0 1366x768x24" bash "$work/inner.sh" "$exe" "$work" || true
+env "${wine_locale[@]}" timeout 900 xvfb-run -a -s "-screen 0 1366x768x24" bash "$work/inner.sh" "$exe" "$work" || true
 [ -f "$work/result" ] || { echo "windows-smoke: Wine did not start"; echo "0 passed, 1 failed"; exit 1; }
 # shellcheck disable=SC1091
 . "$work/result"

@@ -79,41 +79,14 @@ func (in *Ingester) failed() bool {
 
 // Add prepares one batch (tags, stems, deadlines) and queues it for writing.
 // Posts must come before, or with, the comments that reference them. With
-// accountID 0 the records may belong to several accounts (an import, the demo)
-// and are written per account; a cursor needs its account.
+// accountID 0 the records may belong to several accounts (an import, the
+// demo), each naming its own; a cursor needs its account.
 func (in *Ingester) Add(accountID int64, posts []data.Post, msgs []data.Message, cursorKey, cursorValue string) error {
 	if err := in.firstErr(); err != nil {
 		return err
 	}
 	prepared := in.a.prepare(msgs)
-	if accountID != 0 {
-		return in.queue(sqlite.Batch{AccountID: accountID, Posts: posts, Messages: prepared, CursorKey: cursorKey, CursorValue: cursorValue})
-	}
-	var order []int64
-	byAccount := map[int64]*sqlite.Batch{}
-	group := func(id int64) *sqlite.Batch {
-		b, ok := byAccount[id]
-		if !ok {
-			b = &sqlite.Batch{AccountID: id}
-			byAccount[id] = b
-			order = append(order, id)
-		}
-		return b
-	}
-	for _, p := range posts {
-		b := group(p.AccountID)
-		b.Posts = append(b.Posts, p)
-	}
-	for _, m := range prepared {
-		b := group(m.AccountID)
-		b.Messages = append(b.Messages, m)
-	}
-	for _, id := range order {
-		if err := in.queue(*byAccount[id]); err != nil {
-			return err
-		}
-	}
-	return nil
+	return in.queue(sqlite.Batch{AccountID: accountID, Posts: posts, Messages: prepared, CursorKey: cursorKey, CursorValue: cursorValue})
 }
 
 func (in *Ingester) queue(b sqlite.Batch) error {

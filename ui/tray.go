@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 
+	"otklik/app"
 	"otklik/app/notify"
 	"otklik/assets"
 )
@@ -154,7 +155,7 @@ func startWatcher(core Core, icon []byte) (stop func()) {
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		n := notify.BeeepNotifier{AppName: "Отклик", Icon: icon}
+		n := app.DesktopNotifier()
 		if err := core.RunWatcher(ctx, n, notify.Options{Lang: currentLang}); err != nil {
 			fyne.LogError("overdue watcher", err)
 		}

@@ -132,6 +132,7 @@ func open(ctx context.Context, e *env, path string) (*app.App, int) {
 }
 
 func fail(e *env, err error) int {
+	err = app.ExplainStoreError(err)
 	fmt.Fprintf(e.stderr, "otklik: %v\n", err)
 	var ie *app.ImportError
 	switch {

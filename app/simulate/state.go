@@ -151,7 +151,7 @@ func (s *Server) save() error {
 		return err
 	}
 	tmp := f.Name()
-	if _, err := f.Write(b); err == nil {
+	if _, err = f.Write(b); err == nil {
 		err = f.Sync()
 	}
 	if cerr := f.Close(); err == nil {

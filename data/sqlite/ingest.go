@@ -66,12 +66,19 @@ func (db *DB) Ingest(ctx context.Context, b Batch) (IngestResult, error) {
 	var res IngestResult
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		res = IngestResult{}
-		var exists int
-		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM accounts WHERE id = ?", b.AccountID).Scan(&exists); err != nil {
-			return err
+		// AccountID 0 is a mixed batch (an import, the demo): every record
+		// names its own account. Fewer, larger transactions ingest faster.
+		if b.AccountID == 0 && b.CursorKey != "" {
+			return errors.New("ingest: a cursor needs the batch's account")
 		}
-		if exists == 0 {
-			return fmt.Errorf("ingest: account %d: %w", b.AccountID, data.ErrNotFound)
+		if b.AccountID != 0 {
+			var exists int
+			if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM accounts WHERE id = ?", b.AccountID).Scan(&exists); err != nil {
+				return err
+			}
+			if exists == 0 {
+				return fmt.Errorf("ingest: account %d: %w", b.AccountID, data.ErrNotFound)
+			}
 		}
 		now := time.Now().Unix()
 		in, err := newIngester(ctx, tx, b.AccountID, now)
@@ -202,7 +209,11 @@ func (in *ingester) keep(payload any, reason string) error {
 	if err != nil {
 		return err
 	}
-	_, err = in.quarantine.ExecContext(in.ctx, in.account, string(raw), reason, in.now)
+	var account any
+	if in.account != 0 {
+		account = in.account
+	}
+	_, err = in.quarantine.ExecContext(in.ctx, account, string(raw), reason, in.now)
 	return err
 }
 
@@ -210,7 +221,14 @@ func (in *ingester) post(p data.Post) error {
 	if reason := checkRemote(p.Platform, p.ExternalID, p.CreatedAt); reason != "" {
 		return in.keep(p, "post: "+reason)
 	}
-	_, err := in.upsertPost.ExecContext(in.ctx, in.account, string(p.Platform), p.ExternalID, p.Text, p.URL, p.Kind, p.CreatedAt.Unix())
+	account := in.account
+	if account == 0 {
+		account = p.AccountID
+	}
+	if account == 0 {
+		return in.keep(p, "post: no account")
+	}
+	_, err := in.upsertPost.ExecContext(in.ctx, account, string(p.Platform), p.ExternalID, p.Text, p.URL, p.Kind, p.CreatedAt.Unix())
 	return err
 }
 
@@ -307,7 +325,10 @@ func (in *ingester) message(im *IngestMessage, res *IngestResult) error {
 		m.AccountID = in.account
 	}
 	reason := checkRemote(m.Platform, m.ExternalID, m.CreatedAt)
-	if reason == "" && m.AccountID != in.account {
+	if reason == "" && m.AccountID == 0 {
+		reason = "no account"
+	}
+	if reason == "" && in.account != 0 && m.AccountID != in.account {
 		reason = fmt.Sprintf("account %d in a batch for account %d", m.AccountID, in.account)
 	}
 	if reason == "" && m.Status != "" && !m.Status.Valid() {
