@@ -175,7 +175,7 @@ fmt:
 	gofmt -w $$(git ls-files '*.go')
 
 clean:
-	rm -rf $(BIN) $(BIN).exe build dist *.tar.xz
+	rm -rf $(BIN) $(BIN).exe build dist *.tar.xz rsrc_windows_amd64.syso
 
 # ── Proof of reliability and speed (docs/reliability.md, docs/benchmarks.md) ──
 # make reliability TRIALS=10 is the short run.

@@ -74,15 +74,24 @@ echo "demo_rc=$?" >>"$work/result"
 timeout 120 wine "$exe" export --format jsonl --db "$db" --out "$out" >/dev/null 2>"$work/export.err"
 echo "export_rc=$?" >>"$work/result"
 
-wine "$exe" --db "$db" >"$work/app.log" 2>&1 &
-pid=$!
+# Wine's first GUI start in a fresh prefix sometimes never maps a window;
+# one more start after stopping its server tells that apart from a real fault.
 found=0
-for _ in $(seq 1 180); do
-  if xwininfo -root -tree 2>/dev/null | grep -q "\"\\($OTKLIK_TITLE\\)"; then found=1; break; fi
-  kill -0 $pid 2>/dev/null || break
-  sleep 0.5
+for attempt in 1 2; do
+  wine "$exe" --db "$db" >"$work/app.log" 2>&1 &
+  pid=$!
+  for _ in $(seq 1 180); do
+    if xwininfo -root -tree 2>/dev/null | grep -q "\"\\($OTKLIK_TITLE\\)"; then found=1; break; fi
+    kill -0 $pid 2>/dev/null || break
+    sleep 0.5
+  done
+  [ $found = 1 ] && break
+  echo "attempt $attempt: no window" >>"$work/attempts.txt"
+  timeout 30 wineserver -k 2>/dev/null
+  wait $pid 2>/dev/null
 done
 echo "window=$found" >>"$work/result"
+[ $found = 1 ] || xwininfo -root -tree 2>/dev/null | grep -v 'has no name' | grep '("' >"$work/windows.txt"
 if [ $found = 1 ]; then
   sleep 6 # the first frame, fonts and the inbox query
   xwininfo -root -tree 2>/dev/null | grep "\"\\($OTKLIK_TITLE\\)" | head -1 >"$work/window.txt"
@@ -131,7 +140,8 @@ if [ "${window:-0}" = 1 ]; then
   if [ -n "$shot_copy" ]; then mkdir -p "$(dirname "$shot_copy")"; cp "$work/shot.png" "$shot_copy"; echo "  screenshot: $shot_copy"; fi
 else
   bad "no window titled «$OTKLIK_TITLE» within 90 s"
-  sed 's/^/    /' "$work/app.log" | tail -20
+  echo "    windows on the screen:"; sed 's/^ */      /' "$work/windows.txt" 2>/dev/null | head -10
+  echo "    the app's output:"; sed 's/^/      /' "$work/app.log" | tail -20
   bad "no screenshot"
 fi
 

@@ -1,11 +1,16 @@
 package ui
 
 import (
+	"encoding/json"
+	"fmt"
 	"os"
+	"sync"
 	"strconv"
 	"strings"
 
 	"fyne.io/fyne/v2/lang"
+	"github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/language"
 
 	"otklik/assets"
 )
@@ -41,10 +46,12 @@ func ResolveLanguage(pref string) string {
 }
 
 // SetLanguage loads the translations and makes code the language of every
-// later lang.L/X call, including Fyne's own dialogs. Fyne picks its language
-// from the locale variables when translations are added and offers no setter,
-// so the process's LANGUAGE (and LC_MESSAGES where the locale is unset or C)
-// is pointed at code first.
+// later T/Tf/TN call. Our strings go through a localizer of our own, fixed to
+// code: Fyne matches its translations against the system's locale, which on
+// Windows no environment variable changes, so an English Windows would show
+// the press office an English window. Fyne's own strings (dialog buttons)
+// still come from its translations; for them the process's LANGUAGE (and
+// LC_MESSAGES where the locale is unset or C) is pointed at code.
 func SetLanguage(code string) error {
 	primary := ""
 	for _, env := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
@@ -62,15 +69,58 @@ func SetLanguage(code string) error {
 		os.Setenv(primary, code)
 	}
 	os.Setenv("LANGUAGE", code)
+	bundle := i18n.NewBundle(language.Russian)
+	bundle.RegisterUnmarshalFunc("json", json.Unmarshal)
+	files, err := assets.FS.ReadDir(translationsDir)
+	if err != nil {
+		return err
+	}
+	for _, f := range files {
+		raw, err := assets.FS.ReadFile(translationsDir + "/" + f.Name())
+		if err != nil {
+			return err
+		}
+		if _, err := bundle.ParseMessageFileBytes(raw, f.Name()); err != nil {
+			return fmt.Errorf("translations %s: %w", f.Name(), err)
+		}
+	}
+	locMu.Lock()
+	localizer = i18n.NewLocalizer(bundle, code)
 	currentLang = code
+	locMu.Unlock()
 	return lang.AddTranslationsFS(assets.FS, translationsDir)
 }
 
+var (
+	locMu     sync.RWMutex
+	localizer *i18n.Localizer
+)
+
+// localize looks key up in the chosen language; a missing key shows itself,
+// which the translation tests catch.
+func localize(key string, data map[string]any, count *int) string {
+	locMu.RLock()
+	l := localizer
+	locMu.RUnlock()
+	if l == nil {
+		return key
+	}
+	cfg := &i18n.LocalizeConfig{MessageID: key, TemplateData: data}
+	if count != nil {
+		cfg.PluralCount = *count
+	}
+	out, err := l.Localize(cfg)
+	if err != nil || out == "" {
+		return key
+	}
+	return out
+}
+
 // T translates a message key.
-func T(key string) string { return lang.X(key, key) }
+func T(key string) string { return localize(key, nil, nil) }
 
 // Tf translates a key whose text has {{.Name}} placeholders.
-func Tf(key string, data map[string]any) string { return lang.X(key, key, data) }
+func Tf(key string, data map[string]any) string { return localize(key, data, nil) }
 
 // TN translates a key with plural forms (Russian: one/few/many) for n;
 // {{.Count}} in the text is n with thousands separated by a thin space.
@@ -82,7 +132,7 @@ func TN(key string, n int, data ...map[string]any) string {
 		}
 	}
 	d["Count"] = formatInt(n)
-	return lang.XN(key, key, n, d)
+	return localize(key, d, &n)
 }
 
 // formatInt writes n with groups of three digits separated by a no-break
