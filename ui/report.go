@@ -24,6 +24,7 @@ type reportView struct {
 	core    Core
 	b       *bridge
 	now     func() time.Time
+	seq     int // the latest reload; older results are dropped
 	win     fyne.Window
 	period  *widget.Select
 	groups  []*widget.Button // by topic, by district, by week
@@ -75,8 +76,15 @@ func (r *reportView) reload() {
 	now := r.now()
 	day := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location())
 	since, until := day.AddDate(0, 0, 1-reportPeriods[i]), day.AddDate(0, 0, 1)
+	// Only the latest request may paint: an earlier, slower one (the tab's
+	// first load, a period clicked past) must not overwrite it.
+	r.seq++
+	seq := r.seq
 	async(r.b, func(ctx context.Context) (Report, error) { return r.core.ResponseReport(ctx, since, until) },
 		func(rep Report, err error) {
+			if seq != r.seq {
+				return
+			}
 			if err != nil {
 				r.errText.SetText(Tf("report.failed", map[string]any{"Error": err.Error()}))
 				r.errText.Show()
