@@ -148,6 +148,8 @@ package-linux: deps
 	cd build/linux && $(GOBIN)/fyne package -os linux --release --src $(CURDIR) --exe $(CURDIR)/build/linux/$(BIN) \
 	  --app-version $(APP_VERSION) --app-build $(APP_BUILD)
 	mv build/linux/*.tar.xz $(LINUX_PKG)
+	@# fyne package bumps Build in FyneApp.toml; the build number comes from git instead.
+	git checkout -- FyneApp.toml 2>/dev/null || true
 
 package-windows: build-windows
 	@mkdir -p $(DIST)
