@@ -74,6 +74,17 @@ func ReplyKey(messageID int64, text string) string {
 // text as an internal note, and the returned item has ID 0. A reply already
 // queued with the same text is returned as is.
 func (a *App) Reply(ctx context.Context, messageID int64, text string) (data.OutboxItem, error) {
+	return a.reply(ctx, messageID, text, "")
+}
+
+// QueueReply is Reply with an idempotency key of the caller's ("" derives it
+// from the message and the text): scripts and tests that send the same words
+// twice on purpose.
+func (a *App) QueueReply(ctx context.Context, messageID int64, text, key string) (data.OutboxItem, error) {
+	return a.reply(ctx, messageID, text, key)
+}
+
+func (a *App) reply(ctx context.Context, messageID int64, text, key string) (data.OutboxItem, error) {
 	text = strings.TrimSpace(text)
 	if text == "" {
 		return data.OutboxItem{}, errors.New("the reply is empty")
@@ -107,8 +118,11 @@ func (a *App) Reply(ctx context.Context, messageID int64, text string) (data.Out
 	if err != nil {
 		return data.OutboxItem{}, err
 	}
+	if key == "" {
+		key = ReplyKey(messageID, text)
+	}
 	it := data.OutboxItem{AccountID: m.AccountID, Kind: "reply", MessageID: messageID,
-		IdempotencyKey: ReplyKey(messageID, text), Payload: string(payload), CreatedAt: a.now().UTC()}
+		IdempotencyKey: key, Payload: string(payload), CreatedAt: a.now().UTC()}
 	commit, err := a.remember(ctx, ActionReply, ids)
 	if err != nil {
 		return data.OutboxItem{}, err
@@ -121,6 +135,10 @@ func (a *App) Reply(ctx context.Context, messageID int64, text string) (data.Out
 		return data.OutboxItem{}, err
 	}
 	commit(it.ID)
+	// Wake the account's sender rather than wait for its next outbox poll.
+	if st := a.syncState(); st != nil {
+		st.engine.Kick(m.AccountID)
+	}
 	a.publish(Event{Kind: EventMessages})
 	return it, nil
 }

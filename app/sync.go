@@ -3,11 +3,8 @@ package app
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"fmt"
 	"net"
 	"net/url"
-	"strings"
 	"sync"
 	"time"
 
@@ -165,42 +162,6 @@ func (a *App) RetryUnsent(ctx context.Context, accountID int64) (int, error) {
 	return n, nil
 }
 
-// QueueReply puts a reply to a stored message in the outbox, moving the
-// message to «Отвечено» in the same transaction; background sync delivers
-// it. key makes a repeated click queue it once ("" derives one from the
-// message and the text).
-func (a *App) QueueReply(ctx context.Context, messageID int64, text, key string) (data.OutboxItem, error) {
-	text = strings.TrimSpace(text)
-	if text == "" {
-		return data.OutboxItem{}, errors.New("empty reply")
-	}
-	db, err := a.store()
-	if err != nil {
-		return data.OutboxItem{}, err
-	}
-	m, err := db.Message(ctx, messageID)
-	if err != nil {
-		return data.OutboxItem{}, err
-	}
-	payload, err := json.Marshal(syncer.Payload{Text: text, ReplyTo: m.ExternalID, Post: m.PostExternalID})
-	if err != nil {
-		return data.OutboxItem{}, err
-	}
-	if key == "" {
-		key = fmt.Sprintf("reply-%d-%d", messageID, a.now().UnixNano())
-	}
-	it := data.OutboxItem{AccountID: m.AccountID, Kind: "reply", MessageID: messageID, IdempotencyKey: key,
-		Payload: string(payload), CreatedAt: a.now().UTC().Truncate(time.Second)}
-	if err := db.EnqueueOutbox(ctx, &it, data.StatusAnswered); err != nil && !errors.Is(err, sqlite.ErrDuplicate) {
-		return data.OutboxItem{}, err
-	}
-	if st := a.syncState(); st != nil {
-		st.engine.Kick(m.AccountID)
-	}
-	a.publish(Event{Kind: EventMessages})
-	a.publish(Event{Kind: EventSync})
-	return db.OutboxItem(ctx, it.ID)
-}
 
 // SimulatorToken is the token of accounts pointed at `otklik simulate`. It
 // is no secret: the simulator accepts any token, and the core uses it only
