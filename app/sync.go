@@ -162,7 +162,6 @@ func (a *App) RetryUnsent(ctx context.Context, accountID int64) (int, error) {
 	return n, nil
 }
 
-
 // SimulatorToken is the token of accounts pointed at `otklik simulate`. It
 // is no secret: the simulator accepts any token, and the core uses it only
 // for accounts whose base URL is on this machine.
