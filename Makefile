@@ -1,6 +1,7 @@
 # Otklik — build, run and test on Debian/Ubuntu.
 #   make run    starts the app (installs missing system packages; demo region on an empty store)
-#   make test   vet + unit/UI tests + smoke test under Xvfb + desktop-notification test
+#   make test   vet, staticcheck, gofmt + race tests of the core + UI tests + smoke test under Xvfb
+#               + desktop-notification test + 10 crash trials
 
 SHELL      := /bin/bash
 GO         ?= go
@@ -75,7 +76,7 @@ build-windows: deps deps-windows
 	  -O coff -i assets/windows/otklik.rc -o $(WIN_SYSO)
 	$(WIN_ENV) $(GO) build $(GOFLAGS_B) -ldflags "$(LDFLAGS) -s -w -H windowsgui" -o $(BIN).exe .
 
-test: deps vet test-core test-ui smoke notify-it crash-short
+test: deps lint test-core test-ui smoke notify-it crash-short
 
 # A short crash run: the real binary killed at random moments (make reliability runs 200).
 crash-short: build
