@@ -148,8 +148,9 @@ func fail(e *env, err error) int {
 
 func runImport(ctx context.Context, e *env, args []string) int {
 	fs, dbPath := flags(e, "import")
-	format := fs.String("format", "", "jsonl or csv (default: from the file's extension)")
+	format := fs.String("format", "", "jsonl, csv, telegram-export (Telegram Desktop's result.json), pos-csv or pos-xlsx (default: from the file's extension)")
 	skipBad := fs.Bool("skip-bad", false, "import the good rows and report each bad one")
+	source := fs.String("account", "pos", "the ПОС source's name (pos-csv, pos-xlsx); its column mapping is remembered")
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
@@ -161,8 +162,10 @@ func runImport(ctx context.Context, e *env, args []string) int {
 	if *format == "" {
 		*format = formatFromName(file)
 	}
-	if *format != "jsonl" && *format != "csv" {
-		fmt.Fprintf(e.stderr, "otklik import: unknown format %q (want jsonl or csv)\n", *format)
+	switch *format {
+	case "jsonl", "csv", "telegram-export", "pos-csv", "pos-xlsx":
+	default:
+		fmt.Fprintf(e.stderr, "otklik import: unknown format %q (want jsonl, csv, telegram-export, pos-csv or pos-xlsx)\n", *format)
 		return ExitUsage
 	}
 	if _, err := os.Stat(file); err != nil {
@@ -174,6 +177,26 @@ func runImport(ctx context.Context, e *env, args []string) int {
 	}
 	defer a.Close()
 	start := time.Now()
+	switch *format {
+	case "telegram-export", "pos-csv", "pos-xlsx":
+		var res app.NetworkImportResult
+		var err error
+		if *format == "telegram-export" {
+			res, err = a.ImportTelegramExport(ctx, file)
+		} else {
+			res, err = a.ImportPOS(ctx, file, app.POSImportOptions{
+				Format: strings.TrimPrefix(*format, "pos-"), Account: *source, SkipBad: *skipBad,
+				OnSkip: func(err error) { fmt.Fprintf(e.stderr, "skipped %v\n", err) },
+			})
+		}
+		if err != nil {
+			return fail(e, err)
+		}
+		fmt.Fprintf(e.stdout, "imported %d posts and %d messages into «%s» (%d new, %d updated, %d skipped, %d quarantined) in %s\n",
+			res.Posts, res.Messages, res.Account.Name, res.Inserted, res.Updated, res.Skipped, res.Quarantine,
+			time.Since(start).Round(time.Millisecond))
+		return ExitOK
+	}
 	res, err := a.Import(ctx, file, app.ImportOptions{
 		Format:  *format,
 		SkipBad: *skipBad,

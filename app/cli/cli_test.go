@@ -44,6 +44,13 @@ func TestCommands(t *testing.T) {
 		{"missing file", []string{"import", "--db", db, filepath.Join(dir, "nope.jsonl")}, ExitNoInput, "", "nope.jsonl"},
 		{"bad rows", []string{"import", "--db", db, bad}, ExitDataErr, "", "bad.jsonl:1"},
 		{"demo", []string{"demo", "--db", db, "--comments", "800"}, ExitOK, "demo region:", ""},
+		{"telegram export", []string{"import", "--db", filepath.Join(dir, "tg.db"), "--format", "telegram-export",
+			filepath.Join("..", "connector", "telegram", "testdata", "result.json")}, ExitOK, "imported ", ""},
+		{"pos export with a bad row", []string{"import", "--db", filepath.Join(dir, "pos.db"), "--format", "pos-csv",
+			filepath.Join("..", "connector", "pos", "testdata", "export_utf8.csv")}, ExitDataErr, "", "export_utf8.csv:"},
+		{"pos export, skip bad", []string{"import", "--db", filepath.Join(dir, "pos.db"), "--format", "pos-csv", "--skip-bad",
+			filepath.Join("..", "connector", "pos", "testdata", "export_utf8.csv")}, ExitOK, "imported ", "skipped "},
+		{"unknown import format", []string{"import", "--db", db, "--format", "xml", bad}, ExitUsage, "", "unknown format"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -251,7 +251,21 @@ func (w *worker) failed(err error, bo interface{ NextBackOff() time.Duration }) 
 		w.halt(PhaseNeedsToken, err)
 		return true
 	}
-	return sleep(w.ctx, bo.NextBackOff(), w.e.nudged()) != nil
+	return sleep(w.ctx, retryWait(err, bo.NextBackOff()), w.e.nudged()) != nil
+}
+
+// offlineProbe caps the wait between attempts while the network cannot be
+// reached at all.
+const offlineProbe = 15 * time.Second
+
+// retryWait is how long a loop waits after err when the backoff says next.
+// Unreachable is not refused: a laptop back on the network should find out
+// within seconds, not after a five-minute backoff.
+func retryWait(err error, next time.Duration) time.Duration {
+	if connectionFailed(err) && next > offlineProbe {
+		return offlineProbe
+	}
+	return next
 }
 
 // storeFailed records a failure of the local store (disk full, closed) and
