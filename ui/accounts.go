@@ -109,7 +109,10 @@ func (s *accountsSection) render(states []AccountState) {
 	for i, st := range states {
 		s.rows[i].fill(st, s.m)
 	}
+	wasEmpty := !s.empty.Hidden
 	s.empty.Hidden = len(states) > 0
+	// Showing or hiding the empty note changes the section's height too.
+	rebuilt = rebuilt || wasEmpty != !s.empty.Hidden
 	failed := 0
 	for _, st := range states {
 		failed += st.Failed

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -250,30 +249,10 @@ func TestGoldenBroadcast(t *testing.T) {
 // laptop's 1366×768: the panel, the shortlist with five questions, and the
 // exported PDF's pages (pdftoppm) so the document can be looked at too.
 func TestScreenshotsBroadcast(t *testing.T) {
-	dir := *screenshotDir
-	if dir == "" {
-		dir = os.Getenv("OTKLIK_SCREENSHOTS")
-	}
-	if dir == "" {
-		t.Skip("pass -screenshots=DIR or OTKLIK_SCREENSHOTS=DIR to write screenshots")
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	dir := screenshotsDir(t)
 	m, _ := newRealWindow(t, ThemeLight)
 	m.Window.Resize(fyne.NewSize(1366, 768))
-	save := func(name string) {
-		t.Helper()
-		m.b.settle()
-		f, err := os.Create(filepath.Join(dir, name+".png"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer f.Close()
-		if err := png.Encode(f, m.Window.Canvas().Capture()); err != nil {
-			t.Fatal(err)
-		}
-	}
+	save := saveFrame(t, dir, m)
 	v := showBroadcast(t, m)
 	save("broadcast-panel")
 	for i := 0; i < 4; i++ {

@@ -1,9 +1,6 @@
 package ui
 
 import (
-	"image/png"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -41,30 +38,10 @@ func worstDraft(v *calendarView) data.CalendarItem {
 // TestScreenshotsCalendar renders the calendar on the real demo region at a
 // laptop's 1366×768: the month, the week and the канцелярит draft.
 func TestScreenshotsCalendar(t *testing.T) {
-	dir := *screenshotDir
-	if dir == "" {
-		dir = os.Getenv("OTKLIK_SCREENSHOTS")
-	}
-	if dir == "" {
-		t.Skip("pass -screenshots=DIR or OTKLIK_SCREENSHOTS=DIR to write screenshots")
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	dir := screenshotsDir(t)
 	m, _ := newRealWindow(t, ThemeLight)
 	m.Window.Resize(fyne.NewSize(1366, 768))
-	save := func(name string) {
-		t.Helper()
-		m.b.settle()
-		f, err := os.Create(filepath.Join(dir, name+".png"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer f.Close()
-		if err := png.Encode(f, m.Window.Canvas().Capture()); err != nil {
-			t.Fatal(err)
-		}
-	}
+	save := saveFrame(t, dir, m)
 	v := showCalendar(m)
 	save("calendar-month")
 	draft := worstDraft(v)

@@ -35,16 +35,45 @@ func newTestWindow(t testing.TB, themeName string) (*MainWindow, *fakeCore) {
 }
 
 func TestScreenshots(t *testing.T) {
-	if *screenshotDir == "" {
-		t.Skip("pass -screenshots=DIR to write screenshots")
+	dir := screenshotsDir(t)
+	for _, th := range []string{ThemeLight, ThemeDark} {
+		m, _ := newTestWindow(t, th)
+		save := saveFrame(t, dir, m)
+		m.inbox.list.Select(1)
+		save("inbox-" + th)
+		m.inbox.search.SetText("дорога")
+		m.b.settle()
+		m.inbox.list.Select(0)
+		save("search-" + th)
+		m.ShowSettings()
+		save("settings-" + th)
 	}
-	if err := os.MkdirAll(*screenshotDir, 0o755); err != nil {
+}
+
+// screenshotsDir is where a screenshot test writes (-screenshots=DIR or
+// OTKLIK_SCREENSHOTS, as make screenshots sets); without one the test skips.
+func screenshotsDir(t *testing.T) string {
+	t.Helper()
+	dir := *screenshotDir
+	if dir == "" {
+		dir = os.Getenv("OTKLIK_SCREENSHOTS")
+	}
+	if dir == "" {
+		t.Skip("pass -screenshots=DIR or OTKLIK_SCREENSHOTS=DIR to write screenshots")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	save := func(name string, m *MainWindow) {
+	return dir
+}
+
+// saveFrame returns a function that settles the window's pending work and
+// writes its current frame to dir/name.png.
+func saveFrame(t *testing.T, dir string, m *MainWindow) func(name string) {
+	return func(name string) {
 		t.Helper()
 		m.b.settle()
-		f, err := os.Create(filepath.Join(*screenshotDir, name+".png"))
+		f, err := os.Create(filepath.Join(dir, name+".png"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -52,16 +81,5 @@ func TestScreenshots(t *testing.T) {
 		if err := png.Encode(f, m.Window.Canvas().Capture()); err != nil {
 			t.Fatal(err)
 		}
-	}
-	for _, th := range []string{ThemeLight, ThemeDark} {
-		m, _ := newTestWindow(t, th)
-		m.inbox.list.Select(1)
-		save("inbox-"+th, m)
-		m.inbox.search.SetText("дорога")
-		m.b.settle()
-		m.inbox.list.Select(0)
-		save("search-"+th, m)
-		m.ShowSettings()
-		save("settings-"+th, m)
 	}
 }

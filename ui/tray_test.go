@@ -2,9 +2,6 @@ package ui
 
 import (
 	"context"
-	"image/png"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -301,30 +298,10 @@ func TestDemoOverdueAgrees(t *testing.T) {
 // TestScreenshotsSLA writes settings-sla.png and status-overdue.png from a
 // real core over the demo region, at the laptop's 1366×768.
 func TestScreenshotsSLA(t *testing.T) {
-	dir := *screenshotDir
-	if dir == "" {
-		dir = os.Getenv("OTKLIK_SCREENSHOTS")
-	}
-	if dir == "" {
-		t.Skip("pass -screenshots=DIR or OTKLIK_SCREENSHOTS=DIR to write screenshots")
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	dir := screenshotsDir(t)
 	core := openDemoCore(t)
 	m := newCoreWindow(t, test.NewTempApp(t), core)
-	save := func(name string) {
-		t.Helper()
-		m.b.settle()
-		f, err := os.Create(filepath.Join(dir, name+".png"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer f.Close()
-		if err := png.Encode(f, m.Window.Canvas().Capture()); err != nil {
-			t.Fatal(err)
-		}
-	}
+	save := saveFrame(t, dir, m)
 	m.ShowView(ViewOverdue)
 	m.b.settle()
 	m.inbox.list.Select(0)
