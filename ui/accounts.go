@@ -460,22 +460,3 @@ func accountError(err error) string {
 	}
 	return err.Error()
 }
-
-// minWidth lays its objects out at least w wide, so the dialog's form has
-// room for a URL and a token.
-type minWidth float32
-
-func (w minWidth) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	for _, o := range objs {
-		o.Move(fyne.NewPos(0, 0))
-		o.Resize(size)
-	}
-}
-
-func (w minWidth) MinSize(objs []fyne.CanvasObject) fyne.Size {
-	s := fyne.NewSize(float32(w), 0)
-	for _, o := range objs {
-		s = s.Max(o.MinSize())
-	}
-	return s
-}

@@ -228,25 +228,6 @@ func newBroadcastView(core BroadcastCore, b *bridge, now func() time.Time, win f
 	return v
 }
 
-// fixedHeight lays its objects out at the container's size with a set
-// minimum height, for the chart.
-type fixedHeight float32
-
-func (h fixedHeight) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	for _, o := range objs {
-		o.Move(fyne.NewPos(0, 0))
-		o.Resize(size)
-	}
-}
-
-func (h fixedHeight) MinSize(objs []fyne.CanvasObject) fyne.Size {
-	w := float32(0)
-	for _, o := range objs {
-		w = max(w, o.MinSize().Width)
-	}
-	return fyne.NewSize(w, float32(h))
-}
-
 func heading(s string) fyne.CanvasObject {
 	l := widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	return l

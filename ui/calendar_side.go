@@ -97,7 +97,9 @@ func (s *calendarSide) render() {
 			s.suggestions = append(s.suggestions, sg)
 			row.Add(b)
 		}
-		s.box.Add(container.New(zeroMinWidth{}, row))
+		// Width 0: the panel's width, not a long button, decides how wide a
+		// row is, so the messages wrap inside the panel instead of widening it.
+		s.box.Add(container.New(fixedWidth(0), row))
 	}
 
 	if q := s.rotation(rep); len(q) > 0 {
@@ -157,23 +159,4 @@ func municipalitiesOf(c CalendarCore) []Municipality {
 		return mc.Municipalities()
 	}
 	return nil
-}
-
-// zeroMinWidth lets the panel's width, not a long button, decide how wide a
-// row is, so the messages wrap inside the panel instead of widening it.
-type zeroMinWidth struct{}
-
-func (zeroMinWidth) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	for _, o := range objs {
-		o.Move(fyne.NewPos(0, 0))
-		o.Resize(size)
-	}
-}
-
-func (zeroMinWidth) MinSize(objs []fyne.CanvasObject) fyne.Size {
-	var h float32
-	for _, o := range objs {
-		h = max(h, o.MinSize().Height)
-	}
-	return fyne.NewSize(0, h)
 }

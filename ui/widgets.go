@@ -145,16 +145,20 @@ func highlighted(text string, hl [][2]int, style widget.RichTextStyle) []widget.
 	return segs
 }
 
-// fixedWidth lays out its objects stacked at a fixed width and any height,
-// for the sidebar, which should not change width as counts change.
-type fixedWidth float32
-
-func (w fixedWidth) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+// fillStack places every object over the whole container, as
+// container.Stack does; the layouts below differ only in their minimum size.
+func fillStack(objs []fyne.CanvasObject, size fyne.Size) {
 	for _, o := range objs {
 		o.Move(fyne.NewPos(0, 0))
 		o.Resize(size)
 	}
 }
+
+// fixedWidth lays out its objects stacked at a fixed width and any height,
+// for the sidebar, which should not change width as counts change.
+type fixedWidth float32
+
+func (w fixedWidth) Layout(objs []fyne.CanvasObject, size fyne.Size) { fillStack(objs, size) }
 
 func (w fixedWidth) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	h := float32(0)
@@ -162,6 +166,34 @@ func (w fixedWidth) MinSize(objs []fyne.CanvasObject) fyne.Size {
 		h = max(h, o.MinSize().Height)
 	}
 	return fyne.NewSize(float32(w), h)
+}
+
+// fixedHeight lays its objects out at the container's size with a set
+// minimum height, for the charts.
+type fixedHeight float32
+
+func (h fixedHeight) Layout(objs []fyne.CanvasObject, size fyne.Size) { fillStack(objs, size) }
+
+func (h fixedHeight) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	w := float32(0)
+	for _, o := range objs {
+		w = max(w, o.MinSize().Width)
+	}
+	return fyne.NewSize(w, float32(h))
+}
+
+// minWidth lays its objects out at least w wide, so a dialog's form has
+// room for a URL and a token.
+type minWidth float32
+
+func (w minWidth) Layout(objs []fyne.CanvasObject, size fyne.Size) { fillStack(objs, size) }
+
+func (w minWidth) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	s := fyne.NewSize(float32(w), 0)
+	for _, o := range objs {
+		s = s.Max(o.MinSize())
+	}
+	return s
 }
 
 // maxWidth keeps a form readable on a wide window: at most this wide,
