@@ -22,12 +22,8 @@ func runBrief(ctx context.Context, e *env, args []string) int {
 	out := fs.String("out", "", "the file to write")
 	format := fs.String("format", "", "pdf, docx or html (default: from the extension of --out)")
 	pseudo := fs.Bool("pseudonymise", false, "replace residents' names, hide phones and e-mails")
-	if code, ok := parse(fs, args); !ok {
+	if code, ok := parseNoArgs(e, fs, args); !ok {
 		return code
-	}
-	if fs.NArg() != 0 {
-		fmt.Fprintf(e.stderr, "otklik brief: unexpected argument %q\n", fs.Arg(0))
-		return ExitUsage
 	}
 	if *district == "" || *out == "" {
 		fmt.Fprintln(e.stderr, "otklik brief: --district and --out are required")

@@ -122,6 +122,19 @@ func parse(fs *flag.FlagSet, args []string) (int, bool) {
 	return 0, true
 }
 
+// parseNoArgs is parse for commands that take only flags: a stray word is a
+// usage error named as such, not silently ignored.
+func parseNoArgs(e *env, fs *flag.FlagSet, args []string) (int, bool) {
+	if code, ok := parse(fs, args); !ok {
+		return code, false
+	}
+	if fs.NArg() != 0 {
+		fmt.Fprintf(e.stderr, "%s: unexpected argument %q\n", fs.Name(), fs.Arg(0))
+		return ExitUsage, false
+	}
+	return 0, true
+}
+
 func open(ctx context.Context, e *env, path string) (*app.App, int) {
 	a, err := app.Open(ctx, app.Options{DBPath: path})
 	if err != nil {
@@ -245,12 +258,8 @@ func runExport(ctx context.Context, e *env, args []string) int {
 	until := fs.String("until", "", "only messages created before this time")
 	search := fs.String("search", "", "only messages matching this search")
 	out := fs.String("out", "", "write to this file instead of standard output")
-	if code, ok := parse(fs, args); !ok {
+	if code, ok := parseNoArgs(e, fs, args); !ok {
 		return code
-	}
-	if fs.NArg() != 0 {
-		fmt.Fprintf(e.stderr, "otklik export: unexpected argument %q\n", fs.Arg(0))
-		return ExitUsage
 	}
 	if *format != "jsonl" && *format != "csv" {
 		fmt.Fprintf(e.stderr, "otklik export: unknown format %q (want jsonl or csv)\n", *format)

@@ -32,12 +32,8 @@ func maintFail(e *env, name string, err error) int {
 func runBackup(ctx context.Context, e *env, args []string) int {
 	fs, dbPath := flags(e, "backup")
 	out := fs.String("out", "", "the backup file (default: backups/otklik-manual-YYYYMMDD-HHMMSS.db beside the store)")
-	if code, ok := parse(fs, args); !ok {
+	if code, ok := parseNoArgs(e, fs, args); !ok {
 		return code
-	}
-	if fs.NArg() != 0 {
-		fmt.Fprintf(e.stderr, "otklik backup: unexpected argument %q\n", fs.Arg(0))
-		return ExitUsage
 	}
 	a, code := open(ctx, e, *dbPath)
 	if a == nil {
@@ -81,12 +77,8 @@ func runRestore(ctx context.Context, e *env, args []string) int {
 func runCheck(ctx context.Context, e *env, args []string) int {
 	fs, dbPath := flags(e, "check")
 	quick := fs.Bool("quick", false, "PRAGMA quick_check: faster, skips index contents")
-	if code, ok := parse(fs, args); !ok {
+	if code, ok := parseNoArgs(e, fs, args); !ok {
 		return code
-	}
-	if fs.NArg() != 0 {
-		fmt.Fprintf(e.stderr, "otklik check: unexpected argument %q\n", fs.Arg(0))
-		return ExitUsage
 	}
 	a, code := open(ctx, e, *dbPath)
 	if a == nil {
