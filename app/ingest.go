@@ -36,17 +36,38 @@ type Ingester struct {
 // NewIngester starts the writer. Call Close to flush and stop it.
 func (a *App) NewIngester(ctx context.Context) *Ingester {
 	ctx, cancel := context.WithCancel(ctx)
-	in := &Ingester{a: a, ctx: ctx, cancel: cancel, work: make(chan sqlite.Batch, 1), done: make(chan struct{})}
+	in := &Ingester{a: a, ctx: ctx, cancel: cancel, work: make(chan sqlite.Batch, queueDepth), done: make(chan struct{})}
 	go in.write()
 	return in
 }
 
+// queueDepth batches may wait for the writer, and the writer stores what
+// is waiting (up to groupRows messages) in one transaction. On a large store
+// each transaction rewrites the index pages it touched, so when writing is
+// the bottleneck, fewer and larger transactions do the same work with less
+// I/O; when it is not, batches go out one by one as before.
+const (
+	queueDepth = 4
+	groupRows  = 20_000
+)
+
 func (in *Ingester) write() {
 	defer close(in.done)
-	for b := range in.work {
+	var held *sqlite.Batch
+	for {
+		var b sqlite.Batch
+		if held != nil {
+			b, held = *held, nil
+		} else {
+			var ok bool
+			if b, ok = <-in.work; !ok {
+				return
+			}
+		}
 		if in.failed() {
 			continue // drain so Add never blocks after a failure
 		}
+		held = in.group(&b)
 		db, err := in.a.store()
 		if err == nil {
 			var r sqlite.IngestResult
@@ -61,6 +82,32 @@ func (in *Ingester) write() {
 			in.cancel()
 		}
 	}
+}
+
+// group appends the batches already waiting to b while they can share its
+// transaction: the same account and no cursor, whose position must follow
+// exactly the rows of its own page. It returns a batch it took but could not
+// add, to be written next.
+func (in *Ingester) group(b *sqlite.Batch) *sqlite.Batch {
+	if b.CursorKey != "" {
+		return nil
+	}
+	for len(b.Messages) < groupRows {
+		select {
+		case nb, ok := <-in.work:
+			if !ok {
+				return nil
+			}
+			if nb.CursorKey != "" || nb.AccountID != b.AccountID {
+				return &nb
+			}
+			b.Posts = append(b.Posts, nb.Posts...)
+			b.Messages = append(b.Messages, nb.Messages...)
+		default:
+			return nil
+		}
+	}
+	return nil
 }
 
 func (in *Ingester) fail(err error) {

@@ -278,9 +278,11 @@ func (db *DB) migrate(ctx context.Context, upTo int) error {
 	if mode != "wal" {
 		return fmt.Errorf("cannot switch the store to WAL (journal mode %q)", mode)
 	}
-	// Checkpoint every ~16 MB of WAL instead of 4 MB: an ingest batch rewrites
-	// the same index pages, and each checkpoint copies them again.
-	if _, err := db.w.ExecContext(ctx, "PRAGMA wal_autocheckpoint=4000"); err != nil {
+	// Checkpoint every ~128 MB of WAL instead of 4 MB: on a large store one
+	// ingest transaction dirties tens of MB of index pages, and a checkpoint
+	// after each would copy the same hot pages into the file again and
+	// again. The WAL file is cut back to 64 MB once checkpointed.
+	if _, err := db.w.ExecContext(ctx, "PRAGMA wal_autocheckpoint=32000; PRAGMA journal_size_limit=67108864"); err != nil {
 		return err
 	}
 	if version > len(migrations) {
