@@ -245,6 +245,15 @@ func (a *App) BroadcastGroups(ctx context.Context, district string, from, to tim
 	if err != nil {
 		return nil, 0, err
 	}
+	// Nothing committed since the last grouping of the same district and
+	// period: the result stands, without reading the texts again.
+	memo := groupMemoKey{db: db, district: district, from: from.Unix(), to: to.Unix()}
+	version, verr := db.ChangeVersion(ctx)
+	if verr == nil {
+		if g, n, ok := groupMemos.get(memo, version); ok {
+			return g, n, nil
+		}
+	}
 	rows, err := db.DistrictTexts(ctx, district, from, to, groupTexts)
 	if err != nil {
 		return nil, 0, err
@@ -259,6 +268,9 @@ func (a *App) BroadcastGroups(ctx context.Context, district string, from, to tim
 	}
 	key := groupKey(items)
 	if g, ok := groupCache.get(key); ok {
+		if verr == nil {
+			groupMemos.put(memo, version, g, len(items))
+		}
 		return g, len(items), nil
 	}
 	groups := brief.Group(items, brief.Options{MinSize: 2})
@@ -269,7 +281,53 @@ func (a *App) BroadcastGroups(ctx context.Context, district string, from, to tim
 		groups[i].Members = slices.Clip(groups[i].Members) // callers may append
 	}
 	groupCache.put(key, groups)
+	if verr == nil {
+		groupMemos.put(memo, version, groups, len(items))
+	}
 	return groups, len(items), nil
+}
+
+// groupMemos remembers the last groupings by district and period with the
+// store's ChangeVersion at the time they were read.
+var groupMemos = &memoCache{}
+
+type groupMemoKey struct {
+	db       *sqlite.DB
+	district string
+	from, to int64
+}
+
+type groupMemo struct {
+	key     groupMemoKey
+	version int64
+	groups  []brief.Cluster
+	n       int
+}
+
+type memoCache struct {
+	mu    sync.Mutex
+	memos []groupMemo
+}
+
+func (c *memoCache) get(k groupMemoKey, version int64) ([]brief.Cluster, int, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, m := range c.memos {
+		if m.key == k && m.version == version {
+			return slices.Clone(m.groups), m.n, true
+		}
+	}
+	return nil, 0, false
+}
+
+func (c *memoCache) put(k groupMemoKey, version int64, groups []brief.Cluster, n int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.memos = slices.DeleteFunc(c.memos, func(m groupMemo) bool { return m.key == k })
+	c.memos = append([]groupMemo{{k, version, slices.Clone(groups), n}}, c.memos...)
+	if len(c.memos) > clusterCacheSize {
+		c.memos = c.memos[:clusterCacheSize]
+	}
 }
 
 // groupKey fingerprints Group's input: every field it reads.
@@ -414,10 +472,32 @@ func IsQuestion(text string) bool {
 	if strings.ContainsRune(text, '?') {
 		return true
 	}
-	for _, w := range strings.FieldsFunc(strings.ToLower(text), func(r rune) bool { return !unicode.IsLetter(r) }) {
-		if questionWords[strings.ReplaceAll(w, "ё", "е")] {
+	// Words are folded into a small buffer and looked up without building
+	// strings: the panel asks this of every message of a period.
+	var buf [32]byte
+	w := buf[:0]
+	long := false
+	for i, r := range text {
+		if unicode.IsLetter(r) {
+			if !long {
+				l := unicode.ToLower(r)
+				if l == 'ё' {
+					l = 'е'
+				}
+				if len(w)+utf8.RuneLen(l) > len(buf) {
+					long = true // longer than any question word
+				} else {
+					w = utf8.AppendRune(w, l)
+				}
+			}
+			if i+utf8.RuneLen(r) < len(text) {
+				continue
+			}
+		}
+		if !long && len(w) > 0 && questionWords[string(w)] {
 			return true
 		}
+		w, long = w[:0], false
 	}
 	return false
 }
@@ -429,10 +509,20 @@ const replyWords = 8
 // words counts the words with letters in text.
 func words(text string) int {
 	n := 0
-	for _, w := range strings.Fields(text) {
-		if strings.IndexFunc(w, unicode.IsLetter) >= 0 {
-			n++
+	inWord, letter := false, false
+	for _, r := range text {
+		if unicode.IsSpace(r) {
+			if inWord && letter {
+				n++
+			}
+			inWord, letter = false, false
+			continue
 		}
+		inWord = true
+		letter = letter || unicode.IsLetter(r)
+	}
+	if inWord && letter {
+		n++
 	}
 	return n
 }

@@ -9,10 +9,12 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"otklik/app/brief"
 	"otklik/app/demo"
 	"otklik/data"
+	"otklik/data/sqlite"
 )
 
 // openDemo is a store with the demo region of n comments, ending at testNow.
@@ -389,5 +391,102 @@ func TestBroadcastGroupsFollowChanges(t *testing.T) {
 	}
 	if !found {
 		t.Error("the answered group is gone")
+	}
+}
+
+// isQuestionSimple is IsQuestion written the plain way; the fast one must
+// agree with it on every text.
+func isQuestionSimple(text string) bool {
+	n := 0
+	for _, w := range strings.Fields(text) {
+		if strings.IndexFunc(w, unicode.IsLetter) >= 0 {
+			n++
+		}
+	}
+	if n < 3 {
+		return false
+	}
+	if strings.ContainsRune(text, '?') {
+		return true
+	}
+	for _, w := range strings.FieldsFunc(strings.ToLower(text), func(r rune) bool { return !unicode.IsLetter(r) }) {
+		if questionWords[strings.ReplaceAll(w, "ё", "е")] {
+			return true
+		}
+	}
+	return false
+}
+
+func TestIsQuestionAgreesWithThePlainWay(t *testing.T) {
+	texts := []string{
+		"КОГДА починят", "Скажите, пожалуйста, кто отвечает", "а\u00a0когда\u00a0будет", "Будет  ли\tсвет",
+		"прошу!!! разобраться срочно", "Ёлки, ПОДСКАЖИТЕ кто-нибудь", "когда-нибудь починят дорогу",
+		"Разберитесь уже наконец", "Verylongwordwithoutanyspacesatall когда там", "🙏 помогите нам 🙏",
+		"Спасибо большое всем", "\xff\xfe когда же это", "ПОМОГИТЕ", "как же так", "Когда",
+	}
+	a := openTest(t)
+	if _, err := a.SeedDemo(context.Background(), demo.Options{Seed: 3, Comments: 3000, Now: benchNow}, nil); err != nil {
+		t.Fatal(err)
+	}
+	db, err := a.store()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []string{"roslavl", "smolensk", "yartsevo", "vyazma"} {
+		rows, err := db.DistrictTexts(context.Background(), d, time.Unix(0, 0), benchNow.AddDate(1, 0, 0), 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rows {
+			texts = append(texts, r.Text)
+		}
+	}
+	if len(texts) < 300 {
+		t.Fatalf("only %d texts to compare", len(texts))
+	}
+	for _, s := range texts {
+		if got, want := IsQuestion(s), isQuestionSimple(s); got != want {
+			t.Errorf("IsQuestion(%q) = %v, the plain way says %v", s, got, want)
+		}
+	}
+}
+
+// TestBroadcastGroupsSeeOtherWriters: a grouping kept for the same district
+// and period is not reused after another process (here another store
+// handle on the same file) changed the messages.
+func TestBroadcastGroupsSeeOtherWriters(t *testing.T) {
+	ctx := context.Background()
+	a := openDemo(t, 3000)
+	from, to := a.DefaultPeriod()
+	g1, _, err := a.BroadcastGroups(ctx, "roslavl", from, to)
+	if err != nil || len(g1) == 0 {
+		t.Fatalf("groups %d, %v", len(g1), err)
+	}
+	var ids []int64
+	for _, m := range g1[0].Members {
+		ids = append(ids, m.ID)
+	}
+	db, err := a.store()
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := sqlite.Open(db.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	if err := other.SetStatus(ctx, ids, data.StatusSpam, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	g2, _, err := a.BroadcastGroups(ctx, "roslavl", from, to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, g := range g2 {
+		for _, m := range g.Members {
+			if slices.Contains(ids, m.ID) {
+				t.Fatalf("message %d marked spam elsewhere is still grouped", m.ID)
+			}
+		}
 	}
 }

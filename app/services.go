@@ -22,7 +22,8 @@ type ServiceOptions struct {
 
 // StartServices starts what works in the background while the window is
 // open: the store's check and daily backup, sync with the networks, and the
-// calendar's due posts and alerts. stop ends them and waits; Close also
+// calendar's due posts and alerts, and the broadcast panel's groups for
+// the next broadcast. stop ends them and waits; Close also
 // waits for the maintenance run.
 func (a *App) StartServices(ctx context.Context, opts ServiceOptions) (stop func(), err error) {
 	if opts.Notifier == nil {
@@ -38,7 +39,9 @@ func (a *App) StartServices(ctx context.Context, opts ServiceOptions) (stop func
 		stopSync()
 		return nil, err
 	}
+	stopWarm := a.StartPanelWarmer(ctx)
 	return func() {
+		stopWarm()
 		stopBG()
 		stopSync()
 	}, nil

@@ -90,6 +90,7 @@ type broadcastView struct {
 	days                  int
 	panel                 *BroadcastData
 	loading               int  // generation of the panel being loaded; older results are dropped
+	panelGen              int  // the generation panel was loaded by
 	grouping              bool // the question groups are still being computed
 	allGroups, allOverdue bool // «Показать ещё» was pressed
 	dirty                 map[int64]bool
@@ -296,8 +297,25 @@ func (v *broadcastView) load() {
 		v.errLabel.Hide()
 		v.content.Refresh()
 	}
-	// The counts first, the groups when ready: grouping a big district
+	// The counts and the groups are fetched at once, on two readers; the
+	// counts show first, the groups when ready: grouping a big district
 	// takes longer than everything else together.
+	type grouped struct {
+		groups    []brief.Cluster
+		questions int
+		err       error
+	}
+	var early *grouped // groups that came before the counts
+	showGroups := func(g grouped) {
+		v.grouping = false
+		if g.err != nil {
+			v.showError(g.err)
+		}
+		v.panel.Groups, v.panel.Questions = g.groups, g.questions
+		v.renderSummary()
+		v.renderGroups()
+		v.updateTabTitles()
+	}
 	async(v.b, func(ctx context.Context) (BroadcastData, error) {
 		return v.core.BroadcastStats(ctx, district, from, to)
 	}, func(p BroadcastData, err error) {
@@ -308,30 +326,26 @@ func (v *broadcastView) load() {
 			v.showError(err)
 			return
 		}
-		v.panel = &p
+		v.panel, v.panelGen = &p, gen
 		v.grouping = true
 		v.dirty = map[int64]bool{}
 		v.render()
-		type grouped struct {
-			groups    []brief.Cluster
-			questions int
+		if early != nil {
+			showGroups(*early)
 		}
-		async(v.b, func(ctx context.Context) (grouped, error) {
-			g, n, err := v.core.BroadcastGroups(ctx, district, p.From, p.To)
-			return grouped{g, n}, err
-		}, func(g grouped, err error) {
-			if gen != v.loading || v.panel == nil {
-				return
-			}
-			v.grouping = false
-			if err != nil {
-				v.showError(err)
-			}
-			v.panel.Groups, v.panel.Questions = g.groups, g.questions
-			v.renderSummary()
-			v.renderGroups()
-			v.updateTabTitles()
-		})
+	})
+	async(v.b, func(ctx context.Context) (grouped, error) {
+		g, n, err := v.core.BroadcastGroups(ctx, district, from, to)
+		return grouped{g, n, err}, nil
+	}, func(g grouped, _ error) {
+		if gen != v.loading {
+			return
+		}
+		if v.panel == nil || v.panelGen != gen {
+			early = &g
+			return
+		}
+		showGroups(g)
 	})
 }
 

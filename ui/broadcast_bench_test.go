@@ -3,11 +3,14 @@ package ui
 import (
 	"context"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+
+	"otklik/app/brief"
 )
 
 // BenchmarkBroadcastPanel measures the «Эфир» panel for Рославль over 90
@@ -15,7 +18,8 @@ import (
 // in ms: stats (BroadcastStats: the counts in SQL and the lists), core
 // (BroadcastPanel, with the groups; core-first-ms is the first, uncached
 // grouping), render (the view loading both and laying out through the test
-// driver) and paint (the test driver's software painter drawing 1366×768).
+// driver), core-cold (counts and groups fetched at once for periods never
+// grouped before) and paint (the test driver's software painter drawing 1366×768).
 func BenchmarkBroadcastPanel(b *testing.B) {
 	core := benchStore(b)
 	ta := test.NewTempApp(b)
@@ -66,6 +70,33 @@ func BenchmarkBroadcastPanel(b *testing.B) {
 			b.Fatal("the panel did not render")
 		}
 	}
+	// Cold: 90-day periods ending 1–5 days earlier, never grouped before:
+	// the counts and the groups fetched at once, as the view does.
+	var coldLat []time.Duration
+	for k := 1; k <= 5; k++ {
+		cto := to.AddDate(0, 0, -k)
+		cfrom := cto.AddDate(0, 0, -90)
+		start := time.Now()
+		var wg sync.WaitGroup
+		var serr, gerr error
+		var groups int
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			_, serr = core.BroadcastStats(context.Background(), "roslavl", cfrom, cto)
+		}()
+		go func() {
+			defer wg.Done()
+			var g []brief.Cluster
+			g, _, gerr = core.BroadcastGroups(context.Background(), "roslavl", cfrom, cto)
+			groups = len(g)
+		}()
+		wg.Wait()
+		coldLat = append(coldLat, time.Since(start))
+		if serr != nil || gerr != nil || groups == 0 {
+			b.Fatal("cold panel:", serr, gerr, groups)
+		}
+	}
 	b.ReportMetric(float64(coreLat[0].Microseconds())/1000, "core-first-ms")
 	report := func(lat []time.Duration, unit string) {
 		slices.Sort(lat)
@@ -78,6 +109,7 @@ func BenchmarkBroadcastPanel(b *testing.B) {
 	report(coreLat, "core")
 	report(renderLat, "render")
 	report(paintLat, "paint")
+	report(coldLat, "core-cold")
 	if v.panel != nil {
 		b.ReportMetric(float64(v.panel.Total), "messages")
 		b.ReportMetric(float64(v.panel.Questions), "questions")

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -281,5 +282,29 @@ func TestDistrictTextsMarkReplies(t *testing.T) {
 		if want := r.ID != ms["p1"].ID && r.Text == reply.Text; r.Reply != want {
 			t.Errorf("%q: reply %v, want %v", r.Text, r.Reply, want)
 		}
+	}
+}
+
+// TestDistrictStatsReadsTheIndexOnly guards the panel's speed on a large
+// store: the counts must come from the covering district index, not from
+// ~100 000 table rows.
+func TestDistrictStatsReadsTheIndexOnly(t *testing.T) {
+	db := mustOpen(t)
+	rows, err := db.r.Query("EXPLAIN QUERY PLAN "+districtStatsSQL, 0, "roslavl", 0, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, detail)
+	}
+	if got := strings.Join(plan, "; "); !strings.Contains(got, "COVERING INDEX messages_district") {
+		t.Fatalf("plan %q does not read the covering index", got)
 	}
 }

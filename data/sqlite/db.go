@@ -23,6 +23,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/mattn/go-sqlite3"
@@ -56,6 +57,13 @@ type DB struct {
 	path string
 	w    *sql.DB // the single writer
 	r    *sql.DB // read-only pool
+
+	// watch is a connection of its own that only ever reads PRAGMA
+	// data_version; see ChangeVersion.
+	watchMu   sync.Mutex
+	watch     *sql.DB
+	watchConn *sql.Conn
+	epoch     int64 // bumped with every new watchConn
 }
 
 // Open opens the store at path, creating it (and its folder) when missing,
@@ -72,7 +80,54 @@ func (db *DB) Path() string { return db.path }
 // is usable, and sampled statistics (analysis_limit) were measured to
 // mislead the planner into sorting whole districts.
 func (db *DB) Close() error {
-	return errors.Join(db.r.Close(), db.w.Close())
+	db.watchMu.Lock()
+	var werr error
+	if db.watchConn != nil {
+		db.watchConn.Close()
+		db.watchConn = nil
+	}
+	if db.watch != nil {
+		werr = db.watch.Close()
+		db.watch = nil
+	}
+	db.watchMu.Unlock()
+	return errors.Join(db.r.Close(), db.w.Close(), werr)
+}
+
+// ChangeVersion returns a value that differs from the previous one whenever
+// anything was committed to the store in between, by this process or any
+// other. Callers keep derived results (the broadcast panel's question
+// groups) under it and recompute only when it moves. It reads SQLite's
+// PRAGMA data_version on one connection that never writes; should that
+// connection fail and be replaced, the epoch moves the value on, so the new
+// connection, which restarts its count, cannot return an old value.
+func (db *DB) ChangeVersion(ctx context.Context) (int64, error) {
+	db.watchMu.Lock()
+	defer db.watchMu.Unlock()
+	if db.watchConn == nil {
+		if db.watch == nil {
+			w, err := sql.Open("sqlite3", fileURI(db.path)+"?mode=ro&_busy_timeout=5000")
+			if err != nil {
+				return 0, fmt.Errorf("change version: %w", err)
+			}
+			db.watch = w
+		}
+		// A held sql.Conn is never swapped behind our back, as a pooled
+		// one may be.
+		c, err := db.watch.Conn(ctx)
+		if err != nil {
+			return 0, fmt.Errorf("change version: %w", err)
+		}
+		db.watchConn = c
+		db.epoch++
+	}
+	var v int64
+	if err := db.watchConn.QueryRowContext(ctx, "PRAGMA data_version").Scan(&v); err != nil {
+		db.watchConn.Close()
+		db.watchConn = nil
+		return 0, fmt.Errorf("change version: %w", err)
+	}
+	return db.epoch<<40 | v, nil
 }
 
 func open(path string, busy time.Duration, upTo int) (*DB, error) {

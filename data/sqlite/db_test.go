@@ -264,3 +264,45 @@ func TestOpenPathWithSpecialCharacters(t *testing.T) {
 		t.Errorf("store not at %q: %v", path, err)
 	}
 }
+
+// TestChangeVersionMovesOnEveryCommit: the value is stable while nothing is
+// written and moves after a commit by this store's writer or by another
+// process's connection.
+func TestChangeVersionMovesOnEveryCommit(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	v := func() int64 {
+		t.Helper()
+		x, err := db.ChangeVersion(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return x
+	}
+	v0 := v()
+	if v1 := v(); v1 != v0 {
+		t.Fatalf("moved without a write: %d → %d", v0, v1)
+	}
+	if err := db.SetSetting(ctx, "probe", "1"); err != nil {
+		t.Fatal(err)
+	}
+	v1 := v()
+	if v1 == v0 {
+		t.Fatal("did not move after the writer committed")
+	}
+	other, err := Open(db.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	if err := other.SetSetting(ctx, "probe", "2"); err != nil {
+		t.Fatal(err)
+	}
+	v2 := v()
+	if v2 == v1 {
+		t.Fatal("did not move after another connection committed")
+	}
+	if v3 := v(); v3 != v2 {
+		t.Fatalf("moved without a write: %d → %d", v2, v3)
+	}
+}
