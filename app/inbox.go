@@ -93,6 +93,23 @@ func (a *App) Count(ctx context.Context, q Query) (int, error) {
 	return db.CountMessages(ctx, f)
 }
 
+// CountUpTo counts a query's messages, stopping at limit: the list's header
+// says «более 10 000» rather than keep a reader busy counting a million
+// rows every time a filter changes. The second result is false when the
+// count stopped at limit.
+func (a *App) CountUpTo(ctx context.Context, q Query, limit int) (int, bool, error) {
+	db, err := a.store()
+	if err != nil {
+		return 0, false, err
+	}
+	f, _, empty := a.filter(q)
+	if empty {
+		return 0, true, nil
+	}
+	n, err := db.CountMessagesUpTo(ctx, f, limit)
+	return n, n < limit, err
+}
+
 // CountBy counts a query's messages by district, category, status, platform,
 // sentiment or assignee.
 func (a *App) CountBy(ctx context.Context, q Query, field string) (map[string]int, error) {

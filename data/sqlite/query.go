@@ -75,6 +75,34 @@ func scanMessage(r rowScanner) (data.Message, error) {
 type where struct {
 	conds []string
 	args  []any
+	// join is the index a search joins its hits through: the first
+	// single-valued filter column's (column, sort_key, …) index, or "".
+	join string
+}
+
+// joinIndex names the (column, sort_key, …) index of each filter column.
+var joinIndex = map[string]string{
+	"m.district":   "messages_district",
+	"m.account_id": "messages_account",
+	"m.category":   "messages_category",
+	"m.assignee":   "messages_assignee",
+	"m.platform":   "messages_platform",
+	"m.status":     "messages_status",
+	"m.sentiment":  "messages_sentiment",
+}
+
+// ftsJoin is the FROM clause of a search. Hits come from the FTS index in
+// rowid (keyset) order. With a single-valued filter column, each hit is
+// looked up in that column's index by (value, sort_key = rowid), which
+// carries the other filters' columns, so hits that fail the filters are
+// dropped without reading the table row (1.6M messages, «дорога -ремонт» in
+// one district, topic, status and mood: 90 → 20 ms); otherwise by id.
+func ftsJoin(index string) string {
+	if index == "" {
+		return ftsFrom
+	}
+	return ` FROM messages_fts f CROSS JOIN messages m INDEXED BY ` + index + ` ON m.sort_key = f.rowid
+	LEFT JOIN authors a ON a.id = m.author_id`
 }
 
 func (w *where) add(cond string, args ...any) {
@@ -171,6 +199,9 @@ func filterWhere(f data.Filter, list bool) (*where, error) {
 	}
 	driver := false
 	for _, c := range cols {
+		if w.join == "" && len(c.vals) == 1 && (list || !open || c.col != "m.status") {
+			w.join = joinIndex[c.col]
+		}
 		switch {
 		case len(c.vals) == 0:
 		case list && !driver && len(c.vals) == 1:
@@ -249,7 +280,7 @@ func selectPage(f data.Filter, after data.Cursor, limit int, asc bool) (string, 
 		if key != nil {
 			w.add("f.rowid "+cmp+" ?", key)
 		}
-		q.WriteString(ftsFrom + w.sql() + " ORDER BY f.rowid " + dir)
+		q.WriteString(ftsJoin(w.join) + w.sql() + " ORDER BY f.rowid " + dir)
 	} else {
 		if key != nil {
 			w.add("m.sort_key "+cmp+" ?", key)
@@ -341,6 +372,9 @@ func (db *DB) countFrom(f data.Filter) (string, *where, error) {
 	}
 	w.conds = append([]string{"f.messages_fts MATCH ?"}, w.conds...)
 	w.args = append([]any{f.Match}, w.args...)
+	if w.join != "" {
+		return ` FROM messages_fts f CROSS JOIN messages m INDEXED BY ` + w.join + ` ON m.sort_key = f.rowid`, w, nil
+	}
 	return ` FROM messages_fts f CROSS JOIN messages m ON m.id = (f.rowid & 1073741823)`, w, nil
 }
 
@@ -352,6 +386,20 @@ func (db *DB) CountMessages(ctx context.Context, f data.Filter) (int, error) {
 	}
 	var n int
 	if err := db.r.QueryRowContext(ctx, "SELECT count(*)"+from+w.sql(), w.args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count messages: %w", err)
+	}
+	return n, nil
+}
+
+// CountMessagesUpTo counts messages matching f but stops at limit.
+func (db *DB) CountMessagesUpTo(ctx context.Context, f data.Filter, limit int) (int, error) {
+	from, w, err := db.countFrom(f)
+	if err != nil {
+		return 0, err
+	}
+	var n int
+	if err := db.r.QueryRowContext(ctx, "SELECT count(*) FROM (SELECT 1"+from+w.sql()+" LIMIT ?)",
+		append(w.args, max(limit, 0))...).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count messages: %w", err)
 	}
 	return n, nil
