@@ -2,9 +2,12 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
+	"unicode"
 
 	"otklik/data"
 )
@@ -16,6 +19,105 @@ const (
 	VarDate     = "{дата}"
 )
 
+// TemplateVars are the variables FillTemplate fills, in the order the
+// template editor offers them.
+var TemplateVars = []string{VarName, VarDistrict, VarDate}
+
+// What CheckTemplate and SaveTemplate refuse; the template editor and the
+// command line explain each in their own words.
+var (
+	ErrTemplateNoName    = errors.New("template: the name is empty")
+	ErrTemplateNoText    = errors.New("template: the text is empty")
+	ErrTemplateNameTaken = errors.New("template: another template has this name")
+	// ErrTemplateBrace is a «{» with no «}» after it on the same line, or
+	// a «}» with no «{» before it.
+	ErrTemplateBrace = errors.New("template: a brace is not closed")
+)
+
+// UnknownVarsError is a text with words in braces that FillTemplate does
+// not fill — «{фамилия}», «{Имя}»: the resident would read them as written.
+type UnknownVarsError struct {
+	Vars []string // as written, braces included, each once, in text order
+}
+
+func (e *UnknownVarsError) Error() string {
+	return fmt.Sprintf("template: unknown variables %s (known: %s)",
+		strings.Join(e.Vars, ", "), strings.Join(TemplateVars, ", "))
+}
+
+// CheckTemplate reports the first problem of a template as it would be
+// saved (name and text trimmed): an empty name or text, words in braces
+// that are not variables, a brace left open. Name clashes need the store
+// and are SaveTemplate's.
+func CheckTemplate(t data.Template) error {
+	switch {
+	case strings.TrimSpace(t.Name) == "":
+		return ErrTemplateNoName
+	case strings.TrimSpace(t.Text) == "":
+		return ErrTemplateNoText
+	}
+	vars, unpaired := templateBraces(t.Text)
+	var unknown []string
+	for _, v := range vars {
+		if !slices.Contains(TemplateVars, v) && !slices.Contains(unknown, v) {
+			unknown = append(unknown, v)
+		}
+	}
+	if len(unknown) > 0 {
+		return &UnknownVarsError{Vars: unknown}
+	}
+	if unpaired {
+		return ErrTemplateBrace
+	}
+	return nil
+}
+
+// templateBraces lists every «{…}» of text in order and reports whether a
+// brace has no partner. A variable never spans lines or holds a brace.
+func templateBraces(text string) (vars []string, unpaired bool) {
+	open := -1
+	for i, r := range text {
+		switch r {
+		case '{':
+			if open >= 0 {
+				unpaired = true
+			}
+			open = i
+		case '}':
+			if open < 0 {
+				unpaired = true
+				continue
+			}
+			vars = append(vars, text[open:i+1])
+			open = -1
+		case '\n':
+			if open >= 0 {
+				unpaired, open = true, -1
+			}
+		}
+	}
+	return vars, unpaired || open >= 0
+}
+
+// SuggestVar is the known variable an unknown one was likely meant to be,
+// written with other case or spaces («{Имя}», «{ дата }»), or "".
+func SuggestVar(v string) string {
+	norm := func(s string) string {
+		return strings.ToLower(strings.Map(func(r rune) rune {
+			if unicode.IsSpace(r) {
+				return -1
+			}
+			return r
+		}, s))
+	}
+	for _, k := range TemplateVars {
+		if norm(v) == k {
+			return k
+		}
+	}
+	return ""
+}
+
 // Templates lists the saved replies by name.
 func (a *App) Templates(ctx context.Context) ([]data.Template, error) {
 	db, err := a.store()
@@ -25,15 +127,29 @@ func (a *App) Templates(ctx context.Context) ([]data.Template, error) {
 	return db.Templates(ctx)
 }
 
-// SaveTemplate creates (ID 0) or updates a saved reply.
+// SaveTemplate creates (ID 0) or updates a saved reply. It refuses what
+// CheckTemplate refuses, and a name another template has (case aside):
+// the reply composer lists templates by name.
 func (a *App) SaveTemplate(ctx context.Context, t *data.Template) error {
 	t.Name, t.Text = strings.TrimSpace(t.Name), strings.TrimSpace(t.Text)
+	if err := CheckTemplate(*t); err != nil {
+		return err
+	}
 	if t.Category != "" && !a.knownCategory(t.Category) {
 		return fmt.Errorf("unknown category %q", t.Category)
 	}
 	db, err := a.store()
 	if err != nil {
 		return err
+	}
+	all, err := db.Templates(ctx)
+	if err != nil {
+		return err
+	}
+	for _, o := range all {
+		if o.ID != t.ID && strings.EqualFold(o.Name, t.Name) {
+			return ErrTemplateNameTaken
+		}
 	}
 	return db.SaveTemplate(ctx, t)
 }

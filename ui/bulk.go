@@ -108,15 +108,100 @@ func (b *bulkBar) update(n int) {
 	}
 }
 
-// togglePick adds or removes a message from the multi-selection.
+// togglePick adds or removes a message from the multi-selection. The
+// message becomes the anchor a later Shift+click ranges from.
 func (v *inboxView) togglePick(id int64, on bool) {
 	if on {
 		v.picked[id] = true
 	} else {
 		delete(v.picked, id)
 	}
+	v.setAnchor(id)
 	v.bulk.update(len(v.picked))
 	v.list.Refresh()
+}
+
+// pickModifiers are the keys that make a click pick rather than open:
+// Shift for a range; Ctrl, or ⌘ on macOS, for one row.
+const pickModifiers = fyne.KeyModifierShift | fyne.KeyModifierControl | fyne.KeyModifierSuper
+
+// rowTapped is a click on list row i. A plain click opens the message, as
+// widget.List's own rows do; Ctrl+click (⌘ on macOS) picks or unpicks the
+// row and leaves the open message alone; Shift+click picks the range from
+// the anchor to the row.
+func (v *inboxView) rowTapped(i widget.ListItemID, mods fyne.KeyModifier) {
+	if mods&pickModifiers == 0 {
+		v.win.Canvas().Focus(v.list) // the keys keep working after a click
+		v.list.Select(i)
+		return
+	}
+	r := v.cache.at(i)
+	if r == nil {
+		return // still loading: nothing to pick yet
+	}
+	v.win.Canvas().Focus(v.list)
+	if mods&fyne.KeyModifierShift != 0 {
+		v.pickRange(i)
+		return
+	}
+	v.togglePick(r.msg.ID, !v.picked[r.msg.ID])
+}
+
+// setAnchor makes id the row Shift+click and Shift+j/k range from, and
+// starts a new range.
+func (v *inboxView) setAnchor(id int64) {
+	if v.anchorID != id {
+		v.anchorID = id
+		v.rangeAdded = nil
+	}
+}
+
+// pickRange picks the rows from the anchor (the last row clicked, ticked
+// or opened) to row i, both included, over the rows in memory only: no
+// query runs for a range. Ranging again from the same anchor first takes
+// back what the last range added, so Shift+click can also shorten it;
+// rows picked by other means stay picked.
+func (v *inboxView) pickRange(i int) {
+	from := v.cache.find(v.anchorID)
+	if from < 0 {
+		from = v.selectedIndex()
+	}
+	if from < 0 {
+		from = i
+	}
+	if r := v.cache.at(from); r != nil {
+		v.setAnchor(r.msg.ID)
+	}
+	for _, id := range v.rangeAdded {
+		delete(v.picked, id)
+	}
+	v.rangeAdded = v.rangeAdded[:0]
+	for k := min(from, i); k <= max(from, i); k++ {
+		r := v.cache.at(k)
+		if r == nil || v.picked[r.msg.ID] {
+			continue
+		}
+		v.picked[r.msg.ID] = true
+		v.rangeAdded = append(v.rangeAdded, r.msg.ID)
+	}
+	v.bulk.update(len(v.picked))
+	v.list.Refresh()
+}
+
+// extendPicks moves the selection delta rows and picks the range from the
+// anchor to it: Shift+j/k and Shift+↓/↑. The first step picks the row it
+// starts from too.
+func (v *inboxView) extendPicks(delta int) {
+	if v.selectedIndex() < 0 {
+		v.move(delta)
+	} else {
+		v.extending = true // the anchor stays where the range began
+		v.move(delta)
+		v.extending = false
+	}
+	if i := v.selectedIndex(); i >= 0 {
+		v.pickRange(i)
+	}
 }
 
 // picks lists the picked messages in a stable order.
@@ -137,12 +222,14 @@ func (v *inboxView) pickAllLoaded() {
 			v.picked[p.rows[i].msg.ID] = true
 		}
 	}
+	v.rangeAdded = nil
 	v.bulk.update(len(v.picked))
 	v.list.Refresh()
 }
 
 func (v *inboxView) clearPicks() {
 	clear(v.picked)
+	v.rangeAdded = nil
 	v.bulk.update(0)
 	v.list.Refresh()
 }

@@ -45,13 +45,16 @@ type Core interface {
 	Snooze(ctx context.Context, until time.Time) error
 	RunWatcher(ctx context.Context, n notify.Notifier, opts notify.Options) error
 
-	// Triage: tags, undo, replies and the report (app/undo.go, app/reply.go,
-	// app/templates.go, app/report.go).
+	// Triage: tags, undo, replies, saved replies (Настройки → «Шаблоны
+	// ответов») and the report (app/undo.go, app/reply.go, app/templates.go,
+	// app/report.go).
 	AddTag(ctx context.Context, ids []int64, tag string) error
 	RemoveTag(ctx context.Context, ids []int64, tag string) error
 	Undo(ctx context.Context) (UndoInfo, error)
 	LastAction() (UndoInfo, bool)
 	Templates(ctx context.Context) ([]data.Template, error)
+	SaveTemplate(ctx context.Context, t *data.Template) error
+	DeleteTemplate(ctx context.Context, id int64) error
 	FillTemplate(text string, m data.Message) string
 	Reply(ctx context.Context, messageID int64, text string) (data.OutboxItem, error)
 	MessageOutbox(ctx context.Context, messageID int64) ([]data.OutboxItem, error)

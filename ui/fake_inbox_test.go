@@ -21,6 +21,10 @@ type fakeInbox struct {
 	before   []data.Message
 	undoBox  int64
 	outbox   []data.OutboxItem
+	// templates are the saved replies, fakeTemplates until the first
+	// change (tplOwn).
+	templates []data.Template
+	tplOwn    bool
 }
 
 // fakeTemplates are the saved replies the demo seeds, in its words.
@@ -115,9 +119,66 @@ func (c *fakeCore) LastAction() (UndoInfo, bool) {
 	return UndoInfo{Action: fakeAction(c.inb.undoCall), Count: len(c.inb.before), At: c.fx.Now}, true
 }
 
-// Templates implements Core.
+// Templates implements Core, in the order they were made (the store sorts
+// by name; the goldens were drawn with this order).
 func (c *fakeCore) Templates(context.Context) ([]data.Template, error) {
-	return slices.Clone(fakeTemplates), nil
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return slices.Clone(c.tpls()), nil
+}
+
+// tpls is the fake's own list of saved replies; the caller holds c.mu.
+func (c *fakeCore) tpls() []data.Template {
+	if !c.inb.tplOwn {
+		c.inb.templates, c.inb.tplOwn = slices.Clone(fakeTemplates), true
+	}
+	return c.inb.templates
+}
+
+// SaveTemplate implements Core with the real core's checks.
+func (c *fakeCore) SaveTemplate(_ context.Context, t *data.Template) error {
+	t.Name, t.Text = strings.TrimSpace(t.Name), strings.TrimSpace(t.Text)
+	if err := app.CheckTemplate(*t); err != nil {
+		return err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	ts := c.tpls()
+	for _, o := range ts {
+		if o.ID != t.ID && strings.EqualFold(o.Name, t.Name) {
+			return app.ErrTemplateNameTaken
+		}
+	}
+	if t.ID == 0 {
+		for _, o := range ts {
+			t.ID = max(t.ID, o.ID)
+		}
+		t.ID++
+		c.inb.templates = append(ts, *t)
+		c.calls = append(c.calls, fmt.Sprintf("SaveTemplate %d", t.ID))
+		return nil
+	}
+	i := slices.IndexFunc(ts, func(o data.Template) bool { return o.ID == t.ID })
+	if i < 0 {
+		return data.ErrNotFound
+	}
+	ts[i] = *t
+	c.calls = append(c.calls, fmt.Sprintf("SaveTemplate %d", t.ID))
+	return nil
+}
+
+// DeleteTemplate implements Core.
+func (c *fakeCore) DeleteTemplate(_ context.Context, id int64) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	ts := c.tpls()
+	i := slices.IndexFunc(ts, func(o data.Template) bool { return o.ID == id })
+	if i < 0 {
+		return data.ErrNotFound
+	}
+	c.inb.templates = slices.Delete(ts, i, i+1)
+	c.calls = append(c.calls, fmt.Sprintf("DeleteTemplate %d", id))
+	return nil
 }
 
 // FillTemplate implements Core like the real one, for the fixture's places.

@@ -76,12 +76,23 @@ type inboxView struct {
 	composer  *composer
 	// openURL opens a link in the browser; tests replace it.
 	openURL func(*url.URL) error
+
+	// anchorID is the message Shift+click ranges from; rangeAdded what the
+	// last range picked, taken back when the next one from the same anchor
+	// replaces it; extending keeps the anchor while Shift+j/k moves.
+	anchorID   int64
+	rangeAdded []int64
+	extending  bool
+	// keyMods reports the modifier keys held now (Shift+↓ arrives as a
+	// plain ↓); tests replace it.
+	keyMods func() fyne.KeyModifier
 }
 
 func newInboxView(core Core, b *bridge, now func() time.Time, win fyne.Window) *inboxView {
 	v := &inboxView{core: core, b: b, now: now, win: win, node: viewPrefix + ViewAll, counts: map[string]int{},
 		picked: map[int64]bool{}}
 	v.openURL = func(u *url.URL) error { return fyne.CurrentApp().OpenURL(u) }
+	v.keyMods = heldModifiers
 	v.muns = core.Municipalities()
 	v.cats = core.Categories()
 	v.munIdx = map[string]Municipality{}
@@ -534,6 +545,7 @@ func (v *inboxView) reloadList(fresh bool) {
 	if fresh {
 		v.list.UnselectAll()
 		v.selectedID = 0
+		v.anchorID, v.rangeAdded = 0, nil
 		v.detail.clear()
 		if len(v.picked) > 0 {
 			// A new query shows other messages: acting on picks the
@@ -611,6 +623,9 @@ func (v *inboxView) selected(i widget.ListItemID) {
 		return
 	}
 	v.selectedID = r.msg.ID
+	if !v.extending {
+		v.setAnchor(r.msg.ID)
+	}
 	v.list.Refresh() // the selected row writes its secondary lines plain
 	v.detail.load(r.msg.ID)
 }

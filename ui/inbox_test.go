@@ -449,11 +449,9 @@ func TestKeyboardActions(t *testing.T) {
 	if !v.help.shown() {
 		t.Fatal("? did not show the help")
 	}
-	var keys []string
-	for _, o := range v.help.rows.Objects {
-		keys = append(keys, o.(*widget.Label).Text)
-	}
-	for _, want := range []string{"j / k, ↓ / ↑", "Enter", "/", "r", "e", "a", "1 – 5", "Ctrl+Z", "Ctrl+Enter", "?"} {
+	keys := v.help.labels()
+	for _, want := range []string{"j / k, ↓ / ↑", "Enter", "/", "r", "e", "a", "1 – 5", "Ctrl+Z", "Ctrl+Enter", "?",
+		"J / K, Shift+↓ / ↑", "Ctrl+щелчок", "Shift+щелчок"} {
 		if !slices.Contains(keys, want) {
 			t.Errorf("help lacks %q", want)
 		}

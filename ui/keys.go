@@ -27,10 +27,14 @@ func (v *inboxView) typedRuneHandled(r rune) bool {
 		return true
 	}
 	switch r {
-	case 'j', 'о', 'J', 'О':
+	case 'j', 'о':
 		v.move(1)
-	case 'k', 'л', 'K', 'Л':
+	case 'k', 'л':
 		v.move(-1)
+	case 'J', 'О': // Shift+j
+		v.extendPicks(1)
+	case 'K', 'Л':
+		v.extendPicks(-1)
 	case '/', '.':
 		v.win.Canvas().Focus(v.search)
 	case 'r', 'к', 'R', 'К':
@@ -60,10 +64,16 @@ func (v *inboxView) typedKeyHandled(e *fyne.KeyEvent) bool {
 			return true
 		}
 		v.detail.focus()
-	case fyne.KeyDown:
-		v.move(1)
-	case fyne.KeyUp:
-		v.move(-1)
+	case fyne.KeyDown, fyne.KeyUp:
+		delta := 1
+		if e.Name == fyne.KeyUp {
+			delta = -1
+		}
+		if v.keyMods()&fyne.KeyModifierShift != 0 {
+			v.extendPicks(delta)
+		} else {
+			v.move(delta)
+		}
 	case fyne.KeyEscape:
 		switch {
 		case v.help.shown():
@@ -79,6 +89,15 @@ func (v *inboxView) typedKeyHandled(e *fyne.KeyEvent) bool {
 	return true
 }
 
+// heldModifiers asks the desktop driver which modifier keys are down; other
+// drivers (mobile, the test driver) report none.
+func heldModifiers() fyne.KeyModifier {
+	if d, ok := fyne.CurrentApp().Driver().(desktop.Driver); ok {
+		return d.CurrentKeyModifiers()
+	}
+	return 0
+}
+
 // typedRune and typedKey receive keys when nothing has the focus.
 func (v *inboxView) typedRune(r rune)          { v.typedRuneHandled(r) }
 func (v *inboxView) typedKey(e *fyne.KeyEvent) { v.typedKeyHandled(e) }
@@ -92,40 +111,67 @@ func (v *inboxView) registerShortcuts() {
 	v.win.Canvas().AddShortcut(undoShortcut, func(fyne.Shortcut) { v.undo() })
 }
 
-// helpOverlay lists the keys; «?» shows and hides it.
+// helpOverlay lists the keys and clicks; «?» shows and hides it.
 type helpOverlay struct {
 	v     *inboxView
 	btn   *widget.Button
 	popup *widget.PopUp
-	rows  *fyne.Container
+	rows  *fyne.Container // the two columns of keys
 }
 
-// helpKeys pairs each key with its translation key.
-var helpKeys = [][2]string{
-	{"j / k, ↓ / ↑", "help.move"},
-	{"Enter", "help.open"},
-	{"/", "help.search"},
-	{"r", "help.reply"},
-	{"e", "help.close"},
-	{"a", "help.assign"},
-	{"1 – 5", "help.status"},
-	{"x", "help.pick"},
-	{"Ctrl+Z", "help.undo"},
-	{"Ctrl+Enter", "help.send"},
-	{"Esc", "help.escape"},
-	{"?", "help.toggle"},
+// helpGroups are the help's two columns: each key, as written on the
+// keyboard, with what it does. The clicks name the mouse in the UI's
+// language.
+func helpGroups() [2][][2]string {
+	return [2][][2]string{{
+		{"j / k, ↓ / ↑", T("help.move")},
+		{"Enter", T("help.open")},
+		{"/", T("help.search")},
+		{"r", T("help.reply")},
+		{"e", T("help.close")},
+		{"a", T("help.assign")},
+		{"1 – 5", T("help.status")},
+		{"Ctrl+Enter", T("help.send")},
+		{"Ctrl+Z", T("help.undo")},
+		{"?", T("help.toggle")},
+	}, {
+		{"x", T("help.pick")},
+		{"J / K, Shift+↓ / ↑", T("help.extend")},
+		{T("help.key_ctrl_click"), T("help.ctrl_click")},
+		{T("help.key_shift_click"), T("help.shift_click")},
+		{"Esc", T("help.escape")},
+	}}
 }
 
 func newHelpOverlay(v *inboxView) *helpOverlay {
 	h := &helpOverlay{v: v}
 	h.btn = widget.NewButtonWithIcon("", theme.HelpIcon(), h.toggle)
-	h.rows = container.New(layout.NewFormLayout())
-	for _, k := range helpKeys {
-		key := widget.NewLabelWithStyle(k[0], fyne.TextAlignTrailing, fyne.TextStyle{Bold: true, Monospace: true})
-		h.rows.Add(key)
-		h.rows.Add(widget.NewLabel(T(k[1])))
+	heads := [2]string{T("help.group_messages"), T("help.group_picks")}
+	var cols [2]fyne.CanvasObject
+	for i, group := range helpGroups() {
+		form := container.New(layout.NewFormLayout())
+		for _, k := range group {
+			key := widget.NewLabelWithStyle(k[0], fyne.TextAlignTrailing, fyne.TextStyle{Bold: true, Monospace: true})
+			form.Add(key)
+			form.Add(widget.NewLabel(k[1]))
+		}
+		cols[i] = container.NewVBox(section(heads[i]), form)
 	}
+	// The first column as wide as its longest line, the second the rest.
+	h.rows = container.NewBorder(nil, nil, cols[0], nil, cols[1])
 	return h
+}
+
+// labels are the help's texts, keys and what they do, column by column.
+func (h *helpOverlay) labels() []string {
+	var out []string
+	for _, col := range []fyne.CanvasObject{h.rows.Objects[1], h.rows.Objects[0]} { // Border puts the centre first
+		form := col.(*fyne.Container).Objects[1].(*fyne.Container)
+		for _, o := range form.Objects {
+			out = append(out, o.(*widget.Label).Text)
+		}
+	}
+	return out
 }
 
 func (h *helpOverlay) shown() bool { return h.popup != nil && h.popup.Visible() }
@@ -140,6 +186,6 @@ func (h *helpOverlay) toggle() {
 	note := muted(T("help.layouts"))
 	closeBtn := widget.NewButton(T("help.close_button"), func() { h.popup.Hide() })
 	body := container.NewVBox(title, h.rows, note, container.NewHBox(closeBtn))
-	h.popup = widget.NewModalPopUp(container.New(fixedWidth(640), container.NewPadded(body)), h.v.win.Canvas())
+	h.popup = widget.NewModalPopUp(container.New(fixedWidth(1100), container.NewPadded(body)), h.v.win.Canvas())
 	h.popup.Show()
 }

@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -116,10 +117,22 @@ func (l *messageList) TypedRune(r rune) {
 }
 
 func (l *messageList) TypedKey(e *fyne.KeyEvent) {
-	if l.onKey == nil || !l.onKey(e) {
-		l.List.TypedKey(e)
+	if l.onKey != nil && l.onKey(e) {
+		return
 	}
+	if e.Name == fyne.KeySpace {
+		return // widget.List would select its own keyboard cursor's row (see FocusGained)
+	}
+	l.List.TypedKey(e)
 }
+
+// FocusGained and FocusLost leave out widget.List's keyboard cursor, a
+// tinted row of its own that only its arrow keys and its own taps move. In
+// the inbox the selection is the cursor: j/k and the arrows move it, and
+// rows take their taps themselves (messageRow.Tapped), so that tint would
+// sit on a row the operator left long ago.
+func (l *messageList) FocusGained() {}
+func (l *messageList) FocusLost()   {}
 
 // loadPage fetches page n of the current query.
 func (v *inboxView) loadPage(n int) {
@@ -182,6 +195,7 @@ func (v *inboxView) createRow() fyne.CanvasObject { return newMessageRow() }
 
 func (v *inboxView) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 	r := o.(*messageRow)
+	r.index, r.onTap = i, v.rowTapped
 	if i < 0 || i >= v.listLength() {
 		r.placeholder("")
 		return
@@ -209,9 +223,17 @@ func (v *inboxView) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 //
 // The municipality sits before the time and is never truncated: the
 // author's name gives way instead. The checkbox picks the row for bulk
-// actions.
+// actions; so do Ctrl+click and Shift+click on the row (rowTapped).
+//
+// The row takes its own taps rather than leaving them to widget.List's
+// item: a tap does not say which modifier keys were held, the press before
+// it does (desktop.Mouseable), and the driver hands both to the same,
+// innermost object.
 type messageRow struct {
 	widget.BaseWidget
+	index    widget.ListItemID
+	onTap    func(i widget.ListItemID, mods fyne.KeyModifier)
+	mods     fyne.KeyModifier // held at the last press
 	pick     *pickBox
 	pickID   int64
 	onPick   func(id int64, on bool)
@@ -244,6 +266,11 @@ func newMessageRow() *messageRow {
 			r.onPick(r.pickID, on)
 		}
 	})
+	r.pick.onModified = func(mods fyne.KeyModifier) {
+		if r.onTap != nil && r.pickID != 0 {
+			r.onTap(r.index, mods)
+		}
+	}
 	r.author.Truncation = fyne.TextTruncateEllipsis
 	r.place.Importance = widget.LowImportance
 	r.assignee.Truncation = fyne.TextTruncateEllipsis
@@ -272,6 +299,21 @@ func (r *messageRow) setPicked(id int64, on bool, onPick func(int64, bool)) {
 }
 
 func (r *messageRow) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(r.body) }
+
+// MouseDown notes the modifier keys of the press that the tap completes.
+func (r *messageRow) MouseDown(e *desktop.MouseEvent) { r.mods = e.Modifier }
+
+// MouseUp is part of desktop.Mouseable; the tap that follows acts.
+func (r *messageRow) MouseUp(*desktop.MouseEvent) {}
+
+// Tapped hands the row's index and the keys held to the inbox.
+func (r *messageRow) Tapped(*fyne.PointEvent) {
+	mods := r.mods
+	r.mods = 0
+	if r.onTap != nil {
+		r.onTap(r.index, mods)
+	}
+}
 
 func (r *messageRow) placeholder(text string) {
 	r.onPick, r.pickID = nil, 0
@@ -370,7 +412,10 @@ func (tightVBox) MinSize(objs []fyne.CanvasObject) fyne.Size {
 }
 
 var (
-	_ fyne.Layout = tightVBox{}
+	_ fyne.Layout       = tightVBox{}
+	_ fyne.Tappable     = (*messageRow)(nil)
+	_ desktop.Mouseable = (*messageRow)(nil)
+	_ desktop.Mouseable = (*pickBox)(nil)
 )
 
 // pickBox is the row's tick box. Unlike widget.Check it never takes the
@@ -380,6 +425,10 @@ type pickBox struct {
 	Checked   bool
 	OnChanged func(bool)
 	icon      *widget.Icon
+	// onModified takes a tap with Shift, Ctrl or ⌘ held instead of
+	// OnChanged: Shift+click on a box picks a range, as on the row.
+	onModified func(fyne.KeyModifier)
+	mods       fyne.KeyModifier
 }
 
 func newPickBox(changed func(bool)) *pickBox {
@@ -401,8 +450,20 @@ func (p *pickBox) SetChecked(on bool) {
 	}
 }
 
+// MouseDown notes the modifier keys of the press that the tap completes.
+func (p *pickBox) MouseDown(e *desktop.MouseEvent) { p.mods = e.Modifier }
+
+// MouseUp is part of desktop.Mouseable.
+func (p *pickBox) MouseUp(*desktop.MouseEvent) {}
+
 // Tapped toggles the box and reports it.
 func (p *pickBox) Tapped(*fyne.PointEvent) {
+	mods := p.mods
+	p.mods = 0
+	if mods&pickModifiers != 0 && p.onModified != nil {
+		p.onModified(mods)
+		return
+	}
 	p.SetChecked(!p.Checked)
 	if p.OnChanged != nil {
 		p.OnChanged(p.Checked)

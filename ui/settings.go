@@ -11,22 +11,23 @@ import (
 )
 
 // settingsView: the operator's name, language, theme, where the data lives,
-// while the store holds the demo region leaving the demo, and the reply
-// deadlines with their notifications.
+// while the store holds the demo region leaving the demo, the accounts, the
+// saved replies, and the reply deadlines with their notifications.
 type settingsView struct {
 	m *MainWindow
 
-	user     *widget.Entry
-	saveUser *widget.Button
-	language *widget.Select
-	themeSel *widget.RadioGroup
-	dbPath   *widget.Label
-	demoInfo *widget.Label
-	resetBtn *widget.Button
-	note     *widget.Label
-	sla      *slaSettings     // «Сроки ответа» and «Уведомления» (settings_sla.go)
-	accounts *accountsSection // «Аккаунты» (accounts.go)
-	content  fyne.CanvasObject
+	user      *widget.Entry
+	saveUser  *widget.Button
+	language  *widget.Select
+	themeSel  *widget.RadioGroup
+	dbPath    *widget.Label
+	demoInfo  *widget.Label
+	resetBtn  *widget.Button
+	note      *widget.Label
+	sla       *slaSettings      // «Сроки ответа» and «Уведомления» (settings_sla.go)
+	accounts  *accountsSection  // «Аккаунты» (accounts.go)
+	templates *templatesSection // «Шаблоны ответов» (settings_templates.go)
+	content   fyne.CanvasObject
 }
 
 var (
@@ -85,18 +86,21 @@ func newSettingsView(m *MainWindow) *settingsView {
 	}
 	s.sla = newSLASettings(m)
 	s.accounts = newAccountsSection(m)
+	s.templates = newTemplatesSection(m)
 	general := container.New(maxWidth(720), container.NewVBox(form, widget.NewSeparator(), demo, s.note))
 	body := container.NewVBox(title, general, widget.NewSeparator(), s.accounts.content, widget.NewSeparator(),
-		s.sla.content, widget.NewSeparator(), version)
+		s.templates.content, widget.NewSeparator(), s.sla.content, widget.NewSeparator(), version)
 	s.content = container.NewVScroll(container.NewPadded(container.New(maxWidth(1060), body)))
 	return s
 }
 
 // reload reads the summary: the user's name, the data file, demo or not;
-// and the deadline rules and notification settings.
+// the accounts, the saved replies, the deadline rules and notification
+// settings.
 func (s *settingsView) reload() {
 	s.sla.reload()
 	s.accounts.reload()
+	s.templates.reload()
 	async(s.m.b, func(ctx context.Context) (Summary, error) { return s.m.core.Summary(ctx) },
 		func(sum Summary, err error) {
 			if err != nil {
