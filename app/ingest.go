@@ -31,6 +31,9 @@ type Ingester struct {
 	mu    sync.Mutex
 	err   error
 	stats IngestStats
+
+	bulk   bool // the writer's cache is raised; only the writer goroutine touches these
+	bulkDB *sqlite.DB
 }
 
 // NewIngester starts the writer. Call Close to flush and stop it.
@@ -49,6 +52,9 @@ func (a *App) NewIngester(ctx context.Context) *Ingester {
 const (
 	queueDepth = 4
 	groupRows  = 20_000
+	// bulkRows messages in one transaction make it a bulk ingest (an
+	// import, the demo), which gets the large writer cache until Close.
+	bulkRows = 2000
 )
 
 func (in *Ingester) write() {
@@ -69,6 +75,11 @@ func (in *Ingester) write() {
 		}
 		held = in.group(&b)
 		db, err := in.a.store()
+		if err == nil && !in.bulk && len(b.Messages) >= bulkRows {
+			if err = db.Bulk(in.ctx, true); err == nil {
+				in.bulk, in.bulkDB = true, db
+			}
+		}
 		if err == nil {
 			var r sqlite.IngestResult
 			r, err = db.Ingest(in.ctx, b)
@@ -158,6 +169,13 @@ func (in *Ingester) firstErr() error {
 func (in *Ingester) Close() (IngestStats, error) {
 	close(in.work)
 	<-in.done
+	if in.bulk {
+		// Only memory is at stake: a failure (the store closed meanwhile)
+		// is noted, never the ingest's result.
+		if err := in.bulkDB.Bulk(context.WithoutCancel(in.ctx), false); err != nil {
+			in.a.log.Warn("giving back the writer's bulk cache", "err", err)
+		}
+	}
 	in.cancel()
 	in.mu.Lock()
 	defer in.mu.Unlock()

@@ -306,3 +306,30 @@ func TestChangeVersionMovesOnEveryCommit(t *testing.T) {
 		t.Fatalf("moved without a write: %d → %d", v2, v3)
 	}
 }
+
+func TestBulkRaisesAndGivesBackTheWriterCache(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	size := func() int {
+		var n int
+		if err := db.w.QueryRowContext(ctx, "PRAGMA cache_size").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if got := size(); got != -writerCacheKB {
+		t.Fatalf("cache_size at open = %d, want %d", got, -writerCacheKB)
+	}
+	if err := db.Bulk(ctx, true); err != nil {
+		t.Fatal(err)
+	}
+	if got := size(); got != -bulkCacheKB {
+		t.Fatalf("cache_size in bulk = %d, want %d", got, -bulkCacheKB)
+	}
+	if err := db.Bulk(ctx, false); err != nil {
+		t.Fatal(err)
+	}
+	if got := size(); got != -writerCacheKB {
+		t.Fatalf("cache_size after bulk = %d, want %d", got, -writerCacheKB)
+	}
+}

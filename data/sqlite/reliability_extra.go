@@ -18,10 +18,28 @@ import (
 const maxReportedProblems = 100
 
 // CheckIntegrity runs PRAGMA integrity_check (full) or quick_check and
-// returns the problems it found; none means the file is sound. It reads
-// through the read-only pool, so the app's writes go on meanwhile.
+// returns the problems it found; none means the file is sound. It reads on
+// a read-only connection of its own, so the app's writes go on meanwhile.
 func (db *DB) CheckIntegrity(ctx context.Context, full bool) ([]string, error) {
-	return checkIntegrity(ctx, db.r, full)
+	conn, err := db.oneOff()
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close()
+	return checkIntegrity(ctx, conn, full)
+}
+
+// oneOff opens a read-only connection with a small page cache for a task
+// that reads the whole file once (a check, a backup): through a pooled
+// reader it would leave that reader's cache full of pages nobody needs, and
+// the memory held, for as long as the app runs.
+func (db *DB) oneOff() (*sql.DB, error) {
+	conn, err := sql.Open("sqlite3", fileURI(db.path)+"?mode=ro&_busy_timeout=5000&_cache_size=-2000")
+	if err != nil {
+		return nil, fmt.Errorf("open store %s: %w", db.path, err)
+	}
+	conn.SetMaxOpenConns(1)
+	return conn, nil
 }
 
 func checkIntegrity(ctx context.Context, conn *sql.DB, full bool) ([]string, error) {
@@ -58,7 +76,7 @@ func (db *DB) BackupInto(ctx context.Context, dest string) error {
 	if err := os.MkdirAll(filepath.Dir(dest), 0o700); err != nil {
 		return fmt.Errorf("backup folder: %w", err)
 	}
-	conn, err := db.r.Conn(ctx)
+	conn, err := db.oneOff()
 	if err != nil {
 		return err
 	}
