@@ -18,6 +18,8 @@ import (
 type Core interface {
 	Inbox(ctx context.Context, q Query, after data.Cursor, limit int) (Page, error)
 	Count(ctx context.Context, q Query) (int, error)
+	// CountUpTo counts up to limit; exact is false when it stopped there.
+	CountUpTo(ctx context.Context, q Query, limit int) (n int, exact bool, err error)
 	CountBy(ctx context.Context, q Query, field string) (map[string]int, error)
 	Views() []View
 	Detail(ctx context.Context, id int64) (Detail, error)

@@ -350,6 +350,12 @@ func (c *fakeCore) Count(_ context.Context, q Query) (int, error) {
 	return len(c.sorted(q)), nil
 }
 
+// CountUpTo implements Core.
+func (c *fakeCore) CountUpTo(ctx context.Context, q Query, limit int) (int, bool, error) {
+	n, err := c.Count(ctx, q)
+	return min(n, limit), n < limit, err
+}
+
 // CountBy implements Core for district, category, status and platform.
 func (c *fakeCore) CountBy(_ context.Context, q Query, field string) (map[string]int, error) {
 	c.mu.Lock()

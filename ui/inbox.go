@@ -28,10 +28,11 @@ const (
 // inboxView is the inbox: saved views and districts on the left, a filter
 // row, the virtualised message list and the detail pane.
 type inboxView struct {
-	core Core
-	b    *bridge
-	now  func() time.Time
-	win  fyne.Window
+	countCap int // the list header counts up to this
+	core     Core
+	b        *bridge
+	now      func() time.Time
+	win      fyne.Window
 
 	views  []View
 	muns   []Municipality
@@ -89,7 +90,7 @@ type inboxView struct {
 }
 
 func newInboxView(core Core, b *bridge, now func() time.Time, win fyne.Window) *inboxView {
-	v := &inboxView{core: core, b: b, now: now, win: win, node: viewPrefix + ViewAll, counts: map[string]int{},
+	v := &inboxView{core: core, b: b, now: now, win: win, countCap: listCountCap, node: viewPrefix + ViewAll, counts: map[string]int{},
 		picked: map[int64]bool{}}
 	v.openURL = func(u *url.URL) error { return fyne.CurrentApp().OpenURL(u) }
 	v.keyMods = heldModifiers
@@ -541,6 +542,9 @@ func (v *inboxView) updateTitle() {
 // reloadList starts the current query from the top. fresh drops the
 // selection (a new query); otherwise the selected message stays selected if
 // it is still in the list (a change elsewhere).
+// listCountCap is where the list's header stops counting.
+const listCountCap = 10_000
+
 func (v *inboxView) reloadList(fresh bool) {
 	if fresh {
 		v.list.UnselectAll()
@@ -563,14 +567,28 @@ func (v *inboxView) reloadList(fresh bool) {
 	if fresh {
 		v.list.ScrollToTop()
 	}
-	async(v.b, func(ctx context.Context) (int, error) { return v.core.Count(ctx, q) },
-		func(n int, err error) {
-			if gen != v.cache.gen || err != nil {
-				return
-			}
-			v.total.SetText("· " + TN("inbox.count", n))
-			relayout(v.head)
-		})
+	// The header counts up to listCountCap: past that, «более 10 000» says
+	// as much as an exact figure, and a reader is not kept busy counting a
+	// million rows at every change of a filter.
+	type counted struct {
+		n     int
+		exact bool
+	}
+	capAt, qctx := v.countCap, v.genContext()
+	async(v.b, func(context.Context) (counted, error) {
+		n, exact, err := v.core.CountUpTo(qctx, q, capAt)
+		return counted{n, exact}, err
+	}, func(c counted, err error) {
+		if gen != v.cache.gen || err != nil {
+			return
+		}
+		if c.exact {
+			v.total.SetText("· " + TN("inbox.count", c.n))
+		} else {
+			v.total.SetText("· " + TN("inbox.count_more", c.n))
+		}
+		relayout(v.head)
+	})
 }
 
 // refresh reloads after the core reported a change. reset means the whole

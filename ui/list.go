@@ -47,9 +47,18 @@ type pageCache struct {
 	more    bool // the last known page said more follow
 	stems   []string
 	tick    int
+	// cancel stops the queries of the current generation: when a filter
+	// changes again before they finish (typing, several clicks), the
+	// store stops working on lists nobody will see.
+	cancel context.CancelFunc
+	ctx    context.Context
 }
 
 func (c *pageCache) reset() {
+	if c.cancel != nil {
+		c.cancel()
+		c.cancel = nil
+	}
 	c.gen++
 	c.starts = []data.Cursor{{}}
 	c.pages = map[int]*page{}
@@ -141,13 +150,13 @@ func (v *inboxView) loadPage(n int) {
 		return
 	}
 	c.loading[n] = true
-	gen, q, after := c.gen, v.query(), c.starts[n]
+	gen, q, after, qctx := c.gen, v.query(), c.starts[n], v.genContext()
 	type loaded struct {
 		rows []row
 		p    Page
 	}
-	async(v.b, func(ctx context.Context) (loaded, error) {
-		p, err := v.core.Inbox(ctx, q, after, pageSize)
+	async(v.b, func(context.Context) (loaded, error) {
+		p, err := v.core.Inbox(qctx, q, after, pageSize)
 		if err != nil {
 			return loaded{}, err
 		}
@@ -166,6 +175,18 @@ func (v *inboxView) loadPage(n int) {
 		v.list.Refresh()
 		v.afterLoad()
 	})
+}
+
+// genContext is the context of the current query generation's work,
+// cancelled by the next reset.
+func (v *inboxView) genContext() context.Context {
+	c := &v.cache
+	if c.cancel == nil {
+		var ctx context.Context
+		ctx, c.cancel = context.WithCancel(v.b.ctx)
+		c.ctx = ctx
+	}
+	return c.ctx
 }
 
 // prepare cuts each message to its first line and finds the search matches

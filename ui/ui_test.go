@@ -489,3 +489,29 @@ func TestGoldenInbox(t *testing.T) {
 		})
 	}
 }
+
+// TestInboxHeaderStopsCountingAtTheCap: past the cap the header says
+// «более N сообщений» instead of an exact count; below it, the exact one.
+func TestInboxHeaderStopsCountingAtTheCap(t *testing.T) {
+	m, fc := newTestWindow(t, ThemeLight)
+	v := m.inbox
+	all, _ := fc.Count(t.Context(), Query{})
+	for _, tc := range []struct {
+		cap  int
+		want string
+	}{
+		{all - 1, "· " + TN("inbox.count_more", all-1)},
+		{all, "· " + TN("inbox.count_more", all)},
+		{all + 1, "· " + TN("inbox.count", all)},
+	} {
+		v.countCap = tc.cap
+		v.reloadList(true)
+		m.b.settle()
+		if v.total.Text != tc.want {
+			t.Errorf("cap %d: header %q, want %q", tc.cap, v.total.Text, tc.want)
+		}
+	}
+	if got := TN("inbox.count_more", 10000); got != "более 10\u00a0000 сообщений" {
+		t.Errorf("count_more(10000) = %q", got)
+	}
+}
