@@ -58,8 +58,17 @@ func (a *trayApp) labels() []string {
 	return out
 }
 
+// fakeTrayAvailable lets a test drive the fake tray on a machine without
+// a session bus.
+func fakeTrayAvailable(t *testing.T) {
+	old := hasTray
+	hasTray = func() bool { return true }
+	t.Cleanup(func() { hasTray = old })
+}
+
 func newTrayWindow(t *testing.T) (*MainWindow, *fakeCore, *trayApp) {
 	t.Helper()
+	fakeTrayAvailable(t)
 	ta := &trayApp{App: test.NewTempApp(t)}
 	ta.SetIcon(fyne.NewStaticResource("icon.png", []byte("png")))
 	if err := SetLanguage(LangRussian); err != nil {
@@ -266,6 +275,7 @@ func TestDemoOverdueAgrees(t *testing.T) {
 		}
 	}
 
+	fakeTrayAvailable(t)
 	ta := &trayApp{App: test.NewTempApp(t)}
 	m := newCoreWindow(t, ta, core)
 	m.ShowView(ViewOverdue)
