@@ -3,7 +3,9 @@
 // Command editor is the crash suite's stand-in for a secretary at the inbox:
 // it makes bulk edits through the core, as the UI does, announcing each one
 // on stdout before it starts ("begin …") and after the core reported it
-// saved ("saved"), until it is killed.
+// saved ("saved"), until it is killed. With --replies N it instead answers N
+// residents' comments from the networks (a store that `otklik sync` fills),
+// as the reply box does, and exits.
 package main
 
 import (
@@ -13,6 +15,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"strings"
+	"time"
 
 	"otklik/app"
 	"otklik/data"
@@ -21,12 +24,24 @@ import (
 func main() {
 	dbPath := flag.String("db", "", "the store")
 	seed := flag.Uint64("seed", 1, "random seed")
+	replies := flag.Int("replies", 0, "answer this many comments from VK and Telegram, then exit (0: bulk edits until killed)")
 	flag.Parse()
 	ctx := context.Background()
 	a, err := app.Open(ctx, app.Options{DBPath: *dbPath})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
+	}
+	if *replies > 0 {
+		err := answer(ctx, a, *seed, *replies)
+		if cerr := a.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		return
 	}
 	page, err := a.Inbox(ctx, app.Query{}, data.Cursor{}, 2000)
 	if err != nil || len(page.Items) == 0 {
@@ -87,4 +102,44 @@ func main() {
 		}
 		fmt.Println("saved", line)
 	}
+}
+
+// answer queues n replies to residents' comments on VK and Telegram, each
+// with a text of its own (the suite finds Telegram's sends by text), with
+// short pauses between them, as a secretary answering one by one would.
+// The comments may still be arriving: it waits up to 4 s for the first.
+func answer(ctx context.Context, a *app.App, seed uint64, n int) error {
+	q := app.Query{Filter: data.Filter{Platforms: []data.Platform{data.VK, data.Telegram}}}
+	var residents []int64
+	for start := time.Now(); len(residents) == 0; time.Sleep(100 * time.Millisecond) {
+		if time.Since(start) > 4*time.Second {
+			fmt.Println("no messages")
+			return nil
+		}
+		page, err := a.Inbox(ctx, q, data.Cursor{}, 500)
+		if err != nil {
+			return err
+		}
+		for _, m := range page.Items {
+			if !m.FromOffice && !m.Deleted {
+				residents = append(residents, m.ID)
+			}
+		}
+	}
+	fmt.Println("ready")
+	rng := rand.New(rand.NewPCG(seed, 11))
+	for seq := range n {
+		id := residents[rng.IntN(len(residents))]
+		text := fmt.Sprintf("Здравствуйте! Ответ %d-%d: ваше обращение передано ответственным.", seed, seq)
+		line := fmt.Sprintf("reply %d %s", id, app.ReplyKey(id, text))
+		fmt.Println("begin", line)
+		if _, err := a.Reply(ctx, id, text); err != nil {
+			fmt.Println("error", err)
+			continue
+		}
+		fmt.Println("saved", line)
+		time.Sleep(time.Duration(20+rng.IntN(300)) * time.Millisecond)
+	}
+	fmt.Println("done")
+	return nil
 }
