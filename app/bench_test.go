@@ -75,7 +75,7 @@ func BenchmarkImport(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.ReportMetric(float64(st.Inserted)/el.Seconds(), "messages/s")
-		b.ReportMetric(float64(n)/el.Seconds(), "comments/s")
+		b.ReportMetric(float64(n)/el.Seconds(), "resident-comments/s")
 		b.ReportMetric(float64(st.Inserted), "messages")
 		b.ReportMetric(peakRSSMB(), "peak-RSS-MB")
 		if keep := os.Getenv("OTKLIK_BENCH_DB"); keep != "" {

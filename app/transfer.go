@@ -9,10 +9,14 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
+
+	gojson "github.com/goccy/go-json"
 
 	"otklik/data"
 )
@@ -267,36 +271,89 @@ func scanRecords(path, format string, fn func(line int, r Record) error, bad fun
 	return fmt.Errorf("unknown format %q (want jsonl or csv)", format)
 }
 
+// jsonlChunk lines are read, then decoded on every core, then handed on in
+// file order: decoding is most of the work of an import's reading side,
+// and it would otherwise leave the writer waiting.
+const jsonlChunk = 1024
+
+type jsonlLine struct {
+	line int
+	text string
+	rec  Record
+	bad  *RowError
+}
+
 func scanJSONL(path string, r io.Reader, fn func(int, Record) error, bad func(*RowError)) error {
 	br := bufio.NewReaderSize(r, 1<<16)
-	for line := 1; ; line++ {
-		raw, err := br.ReadBytes('\n')
-		if len(raw) > 0 {
-			s := strings.TrimSpace(string(raw))
-			if line == 1 {
-				s = strings.TrimPrefix(s, "\ufeff")
-			}
-			if s != "" {
-				if !utf8.ValidString(s) {
-					bad(&RowError{File: path, Line: line, Err: errors.New("invalid UTF-8 (the file must be UTF-8)")})
-				} else {
-					var rec Record
-					dec := json.NewDecoder(strings.NewReader(s))
-					dec.DisallowUnknownFields()
-					if derr := dec.Decode(&rec); derr != nil {
-						bad(&RowError{File: path, Line: line, Field: jsonField(derr), Err: fmt.Errorf("malformed JSON: %w", derr)})
-					} else if ferr := fn(line, rec); ferr != nil {
-						return ferr
-					}
+	chunk := make([]jsonlLine, 0, jsonlChunk)
+	workers := runtime.GOMAXPROCS(0)
+	line := 0
+	for {
+		chunk = chunk[:0]
+		var readErr error
+		eof := false
+		for len(chunk) < jsonlChunk {
+			raw, err := br.ReadBytes('\n')
+			line++
+			if len(raw) > 0 {
+				s := strings.TrimSpace(string(raw))
+				if line == 1 {
+					s = strings.TrimPrefix(s, "\ufeff")
+				}
+				if s != "" {
+					chunk = append(chunk, jsonlLine{line: line, text: s})
 				}
 			}
+			if err == io.EOF {
+				eof = true
+				break
+			}
+			if err != nil {
+				readErr = fmt.Errorf("%s:%d: %w", path, line, err)
+				break
+			}
 		}
-		if err == io.EOF {
+		var wg sync.WaitGroup
+		for w := range min(workers, len(chunk)) {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := w; i < len(chunk); i += workers {
+					decodeJSONL(path, &chunk[i])
+				}
+			}()
+		}
+		wg.Wait()
+		for i := range chunk {
+			l := &chunk[i]
+			if l.bad != nil {
+				bad(l.bad)
+			} else if err := fn(l.line, l.rec); err != nil {
+				return err
+			}
+			chunk[i] = jsonlLine{} // let the text go
+		}
+		if readErr != nil {
+			return readErr
+		}
+		if eof {
 			return nil
 		}
-		if err != nil {
-			return fmt.Errorf("%s:%d: %w", path, line, err)
-		}
+	}
+}
+
+func decodeJSONL(path string, l *jsonlLine) {
+	if !utf8.ValidString(l.text) {
+		l.bad = &RowError{File: path, Line: l.line, Err: errors.New("invalid UTF-8 (the file must be UTF-8)")}
+		return
+	}
+	// go-json decodes a line about three times faster than encoding/json,
+	// with the same strictness (unknown fields refused).
+	dec := gojson.NewDecoder(strings.NewReader(l.text))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&l.rec); err != nil {
+		l.rec = Record{}
+		l.bad = &RowError{File: path, Line: l.line, Field: jsonField(err), Err: fmt.Errorf("malformed JSON: %w", err)}
 	}
 }
 
@@ -304,6 +361,10 @@ func jsonField(err error) string {
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
 		return te.Field
+	}
+	var gte *gojson.UnmarshalTypeError
+	if errors.As(err, &gte) {
+		return gte.Field
 	}
 	if s := err.Error(); strings.HasPrefix(s, "json: unknown field ") {
 		return strings.Trim(strings.TrimPrefix(s, "json: unknown field "), `"`)
