@@ -164,7 +164,9 @@ screenshots: deps
 	OTKLIK_SCREENSHOTS=$(CURDIR)/docs/screenshots $(GO) test -tags $(TAGS) -count=1 -run TestScreenshots ./ui/...
 
 # Benchmarks on a 1 000 000-comment store: the import builds it once (and is
-# measured); the query and UI benchmarks then reuse it.
+# measured); the query and UI benchmarks then reuse it; last, the same
+# 1 000 000 comments imported by Otklik and by the sqlite3 shell, with the
+# ratio table (docs/benchmarks.md).
 BENCH_N  ?= 1000000
 BENCH_DB ?= $(CURDIR)/build/bench-$(BENCH_N).db
 BENCH_ENV = OTKLIK_BENCH_N=$(BENCH_N) OTKLIK_BENCH_DB=$(BENCH_DB) OTKLIK_BIN=$(CURDIR)/$(BIN)
@@ -173,6 +175,7 @@ bench: build
 	$(BENCH_ENV) $(GO) test -tags $(TAGS) -run '^$$' -bench '^BenchmarkImport$$' -benchtime 1x -timeout 60m ./app/
 	$(BENCH_ENV) $(GO) test -tags $(TAGS) -run '^$$' -bench 'Inbox|Search|Scroll' -benchtime 200x -timeout 60m ./app/
 	$(BENCH_ENV) $(GO) test -tags $(TAGS) -run '^$$' -bench . -benchtime 50x -timeout 60m ./ui/
+	BENCH_N=$(BENCH_N) BENCH_WORK=$(CURDIR)/build/bench-sqlite-$(BENCH_N) bash .ci/bench-sqlite.sh $(CURDIR)/$(BIN)
 
 fmt:
 	gofmt -w $$(git ls-files '*.go')

@@ -92,8 +92,18 @@ ms_of() { echo "$BENCH_OUT" | awk -v k="$1" '$0 ~ k { for (i = 1; i <= NF; i++) 
 O_PAGE=$(ms_of 'BenchmarkInboxFirstPage/all')
 O_SEARCH=$(ms_of 'BenchmarkSearch/отопление')
 
+# The broadcast panel's counts for Рославль over the 90 days before the
+# newest message: Otklik's BroadcastStats (the UI benchmark, which also
+# renders the whole panel) against the same GROUP BY in the shell.
+TO=$(sqlite3 "$WORK/sqlite.db" "SELECT max(created_at) FROM messages")
+S_PANEL=$(q_sqlite "SELECT m.category, m.platform, m.sentiment, ((m.sort_key >> 30) + 10800) / 86400, m.status IN ('new','in_progress'), count(*) FROM messages m INDEXED BY messages_district WHERE m.district = 'roslavl' AND m.sort_key >= (($TO - 90*86400) << 30) AND m.sort_key < (($TO + 1) << 30) AND m.from_office = 0 GROUP BY 1, 2, 3, 4, 5;")
+PANEL_OUT=$(OTKLIK_BENCH_DB="$WORK/otklik.db" OTKLIK_BENCH_N=$N go test -tags sqlite_fts5,migrated_fynedo -run '^$' \
+  -bench 'BenchmarkBroadcastPanel' -benchtime 20x ./ui/ 2>&1 || true)
+metric() { echo "$PANEL_OUT" | awk -v k="$1" '/^BenchmarkBroadcastPanel/ { for (i = 2; i <= NF; i++) if ($i == k) { print $(i-1); exit } }'; }
+O_PANEL=$(metric stats-p50-ms); O_RENDER=$(metric render-p50-ms); O_COLD=$(metric core-cold-p50-ms)
+
 # ── Cold start to the first frame under Xvfb ────────────────────────────────
-COLD=n/a; G_RSS=n/a
+COLD=n/a; G_RSS=n/a; G_NOW=n/a; G_SWGL=n/a
 if command -v Xvfb >/dev/null && command -v xwininfo >/dev/null; then
   DISP=:$((90 + RANDOM % 9))
   Xvfb "$DISP" -screen 0 1600x1000x24 >/dev/null 2>&1 & XPID=$!
@@ -106,7 +116,14 @@ if command -v Xvfb >/dev/null && command -v xwininfo >/dev/null; then
     fi
     sleep 0.05
   done
-  sleep 2 # let the first inbox page render before reading the peak
+  sleep 5 # let the inbox's first page, counts and the panel warmer settle
+  OPID=$(pgrep -P "$GPID" | head -1)
+  if [ -n "$OPID" ] && [ -r "/proc/$OPID/status" ]; then
+    G_NOW=$(awk '/^VmRSS:/ { printf "%.0f", $2 / 1024 }' "/proc/$OPID/status")
+    # The software OpenGL stack Xvfb needs (Mesa llvmpipe); a laptop's GPU
+    # driver replaces it.
+    G_SWGL=$(awk '/^[0-9a-f]+-[0-9a-f]+ / { sw = ($6 ~ /libLLVM|swrast|dri\//) } /^Rss:/ && sw { s += $2 } END { printf "%.0f", s / 1024 }' "/proc/$OPID/smaps")
+  fi
   pkill -TERM -P "$GPID" 2>/dev/null || true; wait "$GPID" 2>/dev/null || true
   G_RSS=$(rss "$WORK/gui.time")
   kill "$XPID" 2>/dev/null || true; wait "$XPID" 2>/dev/null || true
@@ -123,6 +140,9 @@ Otklik vs the sqlite3 shell ($(sqlite3 --version | cut -d' ' -f1)), $ROWS commen
 | import peak RSS, MB             | $O_RSS | $S_RSS | $(ratio "$O_RSS" "$S_RSS") |
 | inbox first page (50), ms       | $O_PAGE | $S_PAGE | $(ratio "$O_PAGE" "$S_PAGE") |
 | search, first 50 hits, ms       | $O_SEARCH | $S_SEARCH | $(ratio "$O_SEARCH" "$S_SEARCH") |
+| broadcast panel counts, ms      | $O_PANEL | $S_PANEL | $(ratio "$O_PANEL" "$S_PANEL") |
+| whole panel rendered, ms        | $O_RENDER (groups never computed: $O_COLD) | — | |
 | GUI cold start to first frame, s| $COLD | — | |
 | GUI peak RSS, MB                | $G_RSS | — | |
+| GUI RSS, inbox open, MB         | $G_NOW (software GL: $G_SWGL) | — | |
 EOF_TABLE
