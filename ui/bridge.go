@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"fyne.io/fyne/v2"
 )
@@ -12,11 +13,12 @@ import (
 // own goroutine, its result is applied on the UI goroutine through fyne.Do.
 // Closing the bridge cancels work in flight and drops results not yet applied.
 type bridge struct {
-	ctx    context.Context
-	cancel context.CancelFunc
-	jobs   sync.WaitGroup // async work in flight
-	loops  sync.WaitGroup // the event pump
-	events atomic.Int64   // core events handled, for tests that wait on the pump
+	ctx     context.Context
+	cancel  context.CancelFunc
+	jobs    sync.WaitGroup // async work in flight
+	running atomic.Int64   // the same, as a number applyUntil can read
+	loops   sync.WaitGroup // the event pump
+	events  atomic.Int64   // core events handled, for tests that wait on the pump
 
 	// serial queues results instead of calling fyne.Do; settle applies them
 	// on the caller's goroutine. Tests use it: the test driver's fyne.Do runs
@@ -70,6 +72,36 @@ func (b *bridge) settle() {
 	}
 }
 
+// applyUntil applies queued results, in serial mode, as they arrive until
+// done reports true, without waiting for other work still running (such
+// as a count behind the list). Benchmarks use it to time what the user
+// sees first. It gives up when nothing is left to wait for.
+func (b *bridge) applyUntil(done func() bool) bool {
+	for {
+		b.mu.Lock()
+		q := b.queue
+		b.queue = nil
+		b.mu.Unlock()
+		for _, fn := range q {
+			if b.ctx.Err() == nil {
+				fn()
+			}
+		}
+		if done() {
+			return true
+		}
+		if len(q) == 0 && b.running.Load() == 0 {
+			b.mu.Lock()
+			empty := len(b.queue) == 0
+			b.mu.Unlock()
+			if empty {
+				return done()
+			}
+		}
+		time.Sleep(50 * time.Microsecond)
+	}
+}
+
 func (b *bridge) close() {
 	b.cancel()
 	b.jobs.Wait()
@@ -82,10 +114,12 @@ func async[T any](b *bridge, work func(ctx context.Context) (T, error), apply fu
 		return
 	}
 	b.jobs.Add(1)
+	b.running.Add(1)
 	go func() {
 		defer b.jobs.Done()
 		v, err := work(b.ctx)
 		b.do(func() { apply(v, err) })
+		b.running.Add(-1) // after the result is queued, so applyUntil sees one or the other
 	}()
 }
 

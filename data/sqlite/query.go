@@ -260,6 +260,12 @@ func prefix(list bool) string {
 
 // selectPage builds one keyset page. after is exclusive; asc pages oldest first.
 func selectPage(f data.Filter, after data.Cursor, limit int, asc bool) (string, []any, error) {
+	return selectPageCand(f, after, limit, asc, -1)
+}
+
+// selectPageCand is selectPage; for an overdue or due-soon list, cand caps
+// the open messages it considers, the newest (or oldest) first, -1 for all.
+func selectPageCand(f data.Filter, after data.Cursor, limit int, asc bool, cand int) (string, []any, error) {
 	w, err := filterWhere(f, true)
 	if err != nil {
 		return "", nil, err
@@ -285,12 +291,52 @@ func selectPage(f data.Filter, after data.Cursor, limit int, asc bool) (string, 
 		if key != nil {
 			w.add("m.sort_key "+cmp+" ?", key)
 		}
-		q.WriteString(msgFrom + w.sql() + " ORDER BY m.sort_key " + dir)
+		if from, fargs, ok := dueFrom(f, key, cmp, dir, cand); ok {
+			w.args = append(fargs, w.args...)
+			q.WriteString(from + w.sql() + " ORDER BY m.sort_key " + dir)
+		} else {
+			q.WriteString(msgFrom + w.sql() + " ORDER BY m.sort_key " + dir)
+		}
 	}
 	q.WriteString(" LIMIT ?")
 	w.args = append(w.args, limit)
 	return q.String(), w.args, nil
 }
+
+// dueFrom is the FROM clause of a list of overdue or soon-due messages:
+// it starts from the open messages whose first-response or answer due time
+// is before the bound (the partial indexes, migration 005), read from the
+// indexes alone, newest first past the cursor and at most cand of them
+// (-1: all), rather than walking the whole store in sort order; the WHERE
+// clause then keeps exactly the ones the filter asks for. ok is false for
+// other filters.
+func dueFrom(f data.Filter, key any, cmp, dir string, cand int) (from string, args []any, ok bool) {
+	if !f.Overdue && f.DueSoon <= 0 {
+		return "", nil, false
+	}
+	bound := f.Now.Unix()
+	if f.DueSoon > 0 {
+		bound = f.Now.Add(f.DueSoon).Unix()
+	}
+	past := ""
+	args = []any{bound, bound}
+	if key != nil {
+		past = " WHERE sort_key " + cmp + " ?"
+		args = append(args, key)
+	}
+	args = append(args, cand)
+	return ` FROM (SELECT sort_key FROM (SELECT sort_key FROM messages INDEXED BY messages_open_first_due
+				WHERE status IN ('new','in_progress') AND first_response_due < ?
+			UNION SELECT sort_key FROM messages INDEXED BY messages_open_answer_due
+				WHERE status IN ('new','in_progress') AND answer_due < ?)` + past + `
+			ORDER BY sort_key ` + dir + ` LIMIT ?) o
+		CROSS JOIN messages m ON m.sort_key = o.sort_key
+		LEFT JOIN authors a ON a.id = m.author_id`, args, true
+}
+
+// dueCandidates is how many open messages an overdue or due-soon page
+// looks at first; when they do not fill the page, it looks at all.
+var dueCandidates = 1000
 
 func (db *DB) queryMessages(ctx context.Context, q string, args ...any) ([]data.Message, error) {
 	rows, err := db.r.QueryContext(ctx, q, args...)
@@ -313,11 +359,19 @@ func (db *DB) queryMessages(ctx context.Context, q string, args ...any) ([]data.
 // strictly after the cursor (the last row of the previous page). Tags are
 // filled in.
 func (db *DB) ListMessages(ctx context.Context, f data.Filter, after data.Cursor, limit int) ([]data.Message, error) {
-	q, args, err := selectPage(f, after, clampLimit(limit), false)
+	limit = clampLimit(limit)
+	q, args, err := selectPageCand(f, after, limit, false, dueCandidates)
 	if err != nil {
 		return nil, err
 	}
 	ms, err := db.queryMessages(ctx, q, args...)
+	if err == nil && len(ms) < limit && (f.Overdue || f.DueSoon > 0) && f.Match == "" {
+		// The newest candidates did not fill the page (other filters
+		// left few of them): look at all.
+		if q, args, err = selectPage(f, after, limit, false); err == nil {
+			ms, err = db.queryMessages(ctx, q, args...)
+		}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("list messages: %w", err)
 	}
