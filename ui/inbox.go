@@ -28,11 +28,12 @@ const (
 // inboxView is the inbox: saved views and districts on the left, a filter
 // row, the virtualised message list and the detail pane.
 type inboxView struct {
-	countCap int // the list header counts up to this
-	core     Core
-	b        *bridge
-	now      func() time.Time
-	win      fyne.Window
+	countCap    int // the list header counts up to this
+	totalCapped int // the header shows «более N»: N, else 0
+	core        Core
+	b           *bridge
+	now         func() time.Time
+	win         fyne.Window
 
 	views  []View
 	muns   []Municipality
@@ -388,7 +389,36 @@ func (v *inboxView) reloadCounts() {
 		v.counts, v.user = counts, user
 		v.side.Refresh()
 		v.updateTitle()
+		if v.totalCapped > 0 {
+			v.showTotal(v.totalCapped, false)
+		}
 	})
+}
+
+// unfiltered reports whether the list shows exactly the sidebar node's
+// messages: no district, topic, status, network, search or «Фильтры».
+func (v *inboxView) unfiltered() bool {
+	return v.munCode() == "" && v.catSel.SelectedIndex() <= 0 && v.stateSel.SelectedIndex() <= 0 &&
+		v.platSel.SelectedIndex() <= 0 && strings.TrimSpace(v.search.Text) == "" && v.more.active() == 0
+}
+
+// showTotal writes the list's count into the header. A count that stopped
+// at the cap gives way to the sidebar's exact count of the same messages
+// when the list is the sidebar node unfiltered, so the two never disagree.
+func (v *inboxView) showTotal(n int, exact bool) {
+	v.totalCapped = 0
+	if !exact {
+		if all, ok := v.counts[v.node]; ok && v.unfiltered() && all >= n {
+			n, exact = all, true
+		}
+	}
+	if exact {
+		v.total.SetText("· " + TN("inbox.count", n))
+	} else {
+		v.totalCapped = n
+		v.total.SetText("· " + TN("inbox.count_more", n))
+	}
+	relayout(v.head)
 }
 
 func (v *inboxView) buildFilters() {
@@ -582,12 +612,7 @@ func (v *inboxView) reloadList(fresh bool) {
 		if gen != v.cache.gen || err != nil {
 			return
 		}
-		if c.exact {
-			v.total.SetText("· " + TN("inbox.count", c.n))
-		} else {
-			v.total.SetText("· " + TN("inbox.count_more", c.n))
-		}
-		relayout(v.head)
+		v.showTotal(c.n, c.exact)
 	})
 }
 
