@@ -59,10 +59,38 @@ const EventIntegrity = "integrity"
 //
 // The marker stays non-empty until a full check has passed, so a crash
 // followed by a CLI command that never checks still leads to the check.
+//
+// Every process also leaves a file of its own in <store>.sessions/ for as
+// long as it has the store open. The marker alone could not tell, when two
+// processes share the store, that the one killed was not the last to close:
+// the survivor, closing cleanly and alone, would empty it. A session file
+// left behind by a dead process keeps the marker, and the next process to
+// open the store alone finds the unclean shutdown.
 type session struct {
 	f           *os.File
-	unclean     bool // found at open
-	pendingFull bool // a full check is owed and has not passed yet
+	own         string // this process's file in the sessions folder
+	unclean     bool   // found at open
+	pendingFull bool   // a full check is owed and has not passed yet
+}
+
+func sessionsDir(dbPath string) string { return dbPath + ".sessions" }
+
+// others lists the session files other than s's own.
+func (s *session) others(dir string) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, e := range entries {
+		if p := filepath.Join(dir, e.Name()); p != s.own {
+			out = append(out, p)
+		}
+	}
+	return out, nil
 }
 
 type maintState struct {
@@ -96,7 +124,7 @@ func acquireSession(dbPath string) (*session, error) {
 			}
 			return nil, err
 		}
-		s, retry, err := lockSession(f)
+		s, retry, err := lockSession(f, sessionsDir(dbPath))
 		if err == nil {
 			return s, nil
 		}
@@ -110,7 +138,7 @@ func acquireSession(dbPath string) (*session, error) {
 	}
 }
 
-func lockSession(f *os.File) (*session, bool, error) {
+func lockSession(f *os.File, dir string) (*session, bool, error) {
 	s := &session{f: f}
 	alone, err := lockFile(f, true)
 	if err != nil {
@@ -121,12 +149,25 @@ func lockSession(f *os.File) (*session, bool, error) {
 		if err != nil {
 			return nil, false, err
 		}
-		s.unclean = len(strings.TrimSpace(string(left))) > 0
+		// Alone, any session file is a dead process's.
+		dead, err := s.others(dir)
+		if err != nil {
+			return nil, false, err
+		}
+		s.unclean = len(strings.TrimSpace(string(left))) > 0 || len(dead) > 0
 		s.pendingFull = s.unclean
 		if err := s.write(); err != nil {
 			return nil, false, err
 		}
+		// The marker now carries the owed check; the files have told theirs.
+		for _, p := range dead {
+			os.Remove(p)
+		}
+		if err := s.enter(dir); err != nil {
+			return nil, false, err
+		}
 		if err := downgrade(f); err != nil {
+			s.leave()
 			return nil, true, fmt.Errorf("%w (%v)", ErrStoreInUse, err)
 		}
 		return s, false, nil
@@ -138,7 +179,44 @@ func lockSession(f *os.File) (*session, bool, error) {
 	if !ok {
 		return nil, true, ErrStoreInUse
 	}
+	if err := s.enter(dir); err != nil {
+		unlockFile(f)
+		return nil, false, err
+	}
 	return s, false, nil
+}
+
+// enter leaves this process's session file; called under the lock.
+func (s *session) enter(dir string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("session: %w", err)
+	}
+	host, _ := os.Hostname()
+	f, err := os.CreateTemp(dir, fmt.Sprintf("pid%d-*", os.Getpid()))
+	if err != nil {
+		return fmt.Errorf("session: %w", err)
+	}
+	_, err = fmt.Fprintf(f, "pid %d on %s since %s\n", os.Getpid(), host, time.Now().Format(time.RFC3339))
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	s.own = f.Name()
+	if err != nil {
+		s.leave()
+		return fmt.Errorf("session: %w", err)
+	}
+	return nil
+}
+
+// leave removes this process's session file.
+func (s *session) leave() {
+	if s.own != "" {
+		os.Remove(s.own)
+		s.own = ""
+	}
 }
 
 // downgrade turns the exclusive lock into a shared one.
@@ -174,16 +252,25 @@ func (s *session) write() error {
 }
 
 // release ends the session. The marker is emptied when the store closed
-// cleanly, no full check is owed and no other process still has it open.
+// cleanly, no full check is owed, no other process still has it open and
+// none died with it open. After an unclean close the session file stays.
 func (s *session) release(clean bool) error {
 	if s == nil || s.f == nil {
 		return nil
 	}
 	var err error
-	if clean && !s.pendingFull {
-		if alone, lerr := lockFile(s.f, true); lerr == nil && alone {
-			if err = s.f.Truncate(0); err == nil {
-				err = s.f.Sync()
+	if clean {
+		dir := filepath.Dir(s.own)
+		s.leave()
+		if !s.pendingFull {
+			if alone, lerr := lockFile(s.f, true); lerr == nil && alone {
+				// Alone, a session file left is a process that died with
+				// the store open: the marker stays for the next open.
+				if dead, derr := s.others(dir); derr == nil && len(dead) == 0 {
+					if err = s.f.Truncate(0); err == nil {
+						err = s.f.Sync()
+					}
+				}
 			}
 		}
 	}

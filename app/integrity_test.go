@@ -343,3 +343,47 @@ func TestExplainStoreError(t *testing.T) {
 		t.Errorf("other errors changed: %v", got)
 	}
 }
+
+// TestKillNoticedWhenTheOtherProcessClosesLast: one of two processes on the
+// store is killed and the other closes cleanly after it, alone; the next
+// open still finds the unclean shutdown (the dead process's session file).
+func TestKillNoticedWhenTheOtherProcessClosesLast(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("SIGKILL")
+	}
+	path := filepath.Join(t.TempDir(), "otklik.db")
+	for _, first := range []string{"helper", "this"} {
+		t.Run("opened first: "+first, func(t *testing.T) {
+			var a *App
+			if first == "this" {
+				a = openAt(t, path)
+			}
+			cmd, _ := helper(t, "open", path)
+			if a == nil {
+				a = openAt(t, path)
+			}
+			cmd.Process.Kill()
+			cmd.Wait()
+			if err := a.Close(); err != nil { // the survivor closes cleanly, alone
+				t.Fatal(err)
+			}
+			b := openAt(t, path)
+			if !b.UncleanShutdown() {
+				t.Fatal("the kill went unnoticed because the other process closed last")
+			}
+			<-b.StartMaintenance(context.Background())
+			if rep, ok := b.LastIntegrity(); !ok || !rep.Full || !rep.OK {
+				t.Fatalf("after the kill: %+v, want a passing full check", rep)
+			}
+			b.Close()
+			c := openAt(t, path)
+			defer c.Close()
+			if c.UncleanShutdown() {
+				t.Error("still unclean after the full check and a clean close")
+			}
+			if left, _ := os.ReadDir(sessionsDir(path)); len(left) != 1 {
+				t.Errorf("session files: %d, want only the open one", len(left))
+			}
+		})
+	}
+}
