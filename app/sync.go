@@ -304,8 +304,16 @@ func (s syncStore) SendingOutbox(ctx context.Context, accountID int64, now time.
 	return db.SendingOutbox(ctx, accountID, now)
 }
 
-func (s syncStore) MarkOutboxSent(ctx context.Context, id int64, remoteID string, at time.Time) error {
-	return s.outbox(func(db *sqlite.DB) error { return db.MarkOutboxSent(ctx, id, remoteID, at) })
+func (s syncStore) MarkOutboxSent(ctx context.Context, id int64, remoteID string, at time.Time, reply *data.Message) error {
+	var batch *sqlite.Batch
+	if reply != nil {
+		batch = &sqlite.Batch{AccountID: reply.AccountID, Messages: s.a.prepare([]data.Message{*reply})}
+	}
+	err := s.outbox(func(db *sqlite.DB) error { return db.MarkOutboxSent(ctx, id, remoteID, at, batch) })
+	if err == nil && reply != nil {
+		s.a.publish(Event{Kind: EventMessages})
+	}
+	return err
 }
 
 func (s syncStore) RequeueOutbox(ctx context.Context, id int64, next time.Time, lastErr string, counted bool) error {

@@ -52,7 +52,9 @@ const backfillDone = "~done"
 type Outbox interface {
 	ClaimOutbox(ctx context.Context, accountID int64, now time.Time, limit int) ([]data.OutboxItem, error)
 	SendingOutbox(ctx context.Context, accountID int64, now time.Time) ([]data.OutboxItem, error)
-	MarkOutboxSent(ctx context.Context, id int64, remoteID string, at time.Time) error
+	// MarkOutboxSent records the item delivered and, with reply, stores
+	// the office's comment in its thread in the same transaction.
+	MarkOutboxSent(ctx context.Context, id int64, remoteID string, at time.Time, reply *data.Message) error
 	RequeueOutbox(ctx context.Context, id int64, next time.Time, lastErr string, counted bool) error
 	HoldOutbox(ctx context.Context, id int64, next time.Time, lastErr string) error
 	FailOutbox(ctx context.Context, id int64, lastErr string) error

@@ -148,14 +148,14 @@ func (r *recorder) SetCursor(ctx context.Context, acc int64, key, value string) 
 	return err
 }
 
-func (r *recorder) MarkOutboxSent(ctx context.Context, id int64, remote string, at time.Time) error {
+func (r *recorder) MarkOutboxSent(ctx context.Context, id int64, remote string, at time.Time, reply *data.Message) error {
 	r.mu.Lock()
 	fail := r.failMark
 	r.mu.Unlock()
 	if fail != nil && fail(id) {
 		return fmt.Errorf("the process died before the commit")
 	}
-	return r.Store.MarkOutboxSent(ctx, id, remote, at)
+	return r.Store.MarkOutboxSent(ctx, id, remote, at, reply)
 }
 
 func (r *recorder) Backwards() []string {

@@ -224,26 +224,23 @@ func (w *worker) reconcile(it data.OutboxItem) bool {
 
 // sent records a delivered item and stores the office's reply in the
 // thread (networks that do not echo our own messages, like Telegram,
-// would otherwise never show it).
+// would otherwise never show it), both in one transaction.
 func (w *worker) sent(it data.OutboxItem, r connector.Reply, remote string) {
 	now := w.e.opts.Now()
 	// Recorded even while stopping: the network has it, and losing that
 	// fact would send it again.
 	ctx := context.WithoutCancel(w.ctx)
-	if err := w.e.opts.Store.MarkOutboxSent(ctx, it.ID, remote, now); err != nil {
+	var reply *data.Message
+	if it.Kind == "reply" && remote != "" {
+		reply = &data.Message{Platform: w.acc.Platform, ExternalID: remote, AccountID: w.acc.ID,
+			PostExternalID: r.PostExternalID, ParentExternalID: r.MessageExternalID,
+			AuthorName: w.acc.Name, Text: r.Text, CreatedAt: now, FromOffice: true}
+	}
+	if err := w.e.opts.Store.MarkOutboxSent(ctx, it.ID, remote, now, reply); err != nil {
 		w.record(err)
 		return
 	}
 	w.update(func(s *Status) { s.Sent++ })
-	if it.Kind != "reply" || remote == "" {
-		return
-	}
-	m := data.Message{Platform: w.acc.Platform, ExternalID: remote, AccountID: w.acc.ID,
-		PostExternalID: r.PostExternalID, ParentExternalID: r.MessageExternalID,
-		AuthorName: w.acc.Name, Text: r.Text, CreatedAt: now, FromOffice: true}
-	if _, err := w.e.opts.Store.IngestPage(ctx, w.acc.ID, connector.Page{Messages: []data.Message{m}}, "", ""); err != nil {
-		w.e.log.Warn("sync: storing the sent reply", "account", w.acc.ID, "err", err)
-	}
 }
 
 // record logs a failed outbox transition. The row keeps its state, which

@@ -64,62 +64,68 @@ type ftsRow struct {
 // correction for the author wins over the tagger.
 func (db *DB) Ingest(ctx context.Context, b Batch) (IngestResult, error) {
 	var res IngestResult
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
-		res = IngestResult{}
-		// AccountID 0 is a mixed batch (an import, the demo): every record
-		// names its own account. Fewer, larger transactions ingest faster.
-		if b.AccountID == 0 && b.CursorKey != "" {
-			return errors.New("ingest: a cursor needs the batch's account")
-		}
-		if b.AccountID != 0 {
-			var exists int
-			if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM accounts WHERE id = ?", b.AccountID).Scan(&exists); err != nil {
-				return err
-			}
-			if exists == 0 {
-				return fmt.Errorf("ingest: account %d: %w", b.AccountID, data.ErrNotFound)
-			}
-		}
-		now := time.Now().Unix()
-		// The driver runs a statement whose context can be cancelled on a
-		// goroutine of its own, so that it can interrupt it: per row that
-		// costs more than the insert. Rows run without it and the batch
-		// checks for cancellation every few hundred rows instead.
-		in, err := newIngester(context.WithoutCancel(ctx), tx, b.AccountID, now)
-		if err != nil {
-			return err
-		}
-		defer in.close()
-		for _, p := range b.Posts {
-			if err := in.post(p); err != nil {
-				return err
-			}
-		}
-		if err := in.resolveAuthors(b.Messages); err != nil {
-			return err
-		}
-		for i := range b.Messages {
-			if i%512 == 511 {
-				if err := ctx.Err(); err != nil {
-					return err
-				}
-			}
-			if err := in.message(&b.Messages[i], in.authorOf[i], &res); err != nil {
-				return err
-			}
-		}
-		if err := in.flushFTS(); err != nil {
-			return err
-		}
-		if b.CursorKey != "" {
-			if err := setCursor(ctx, tx, b.AccountID, b.CursorKey, b.CursorValue); err != nil {
-				return err
-			}
-		}
-		return nil
+	err := db.inTx(ctx, func(tx *sql.Tx) (err error) {
+		res, err = ingestTx(ctx, tx, b)
+		return err
 	})
 	if err != nil {
 		return IngestResult{}, fmt.Errorf("ingest: %w", err)
+	}
+	return res, nil
+}
+
+// ingestTx is Ingest inside a transaction the caller owns.
+func ingestTx(ctx context.Context, tx *sql.Tx, b Batch) (IngestResult, error) {
+	var res IngestResult
+	// AccountID 0 is a mixed batch (an import, the demo): every record
+	// names its own account. Fewer, larger transactions ingest faster.
+	if b.AccountID == 0 && b.CursorKey != "" {
+		return res, errors.New("ingest: a cursor needs the batch's account")
+	}
+	if b.AccountID != 0 {
+		var exists int
+		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM accounts WHERE id = ?", b.AccountID).Scan(&exists); err != nil {
+			return res, err
+		}
+		if exists == 0 {
+			return res, fmt.Errorf("ingest: account %d: %w", b.AccountID, data.ErrNotFound)
+		}
+	}
+	now := time.Now().Unix()
+	// The driver runs a statement whose context can be cancelled on a
+	// goroutine of its own, so that it can interrupt it: per row that
+	// costs more than the insert. Rows run without it and the batch
+	// checks for cancellation every few hundred rows instead.
+	in, err := newIngester(context.WithoutCancel(ctx), tx, b.AccountID, now)
+	if err != nil {
+		return res, err
+	}
+	defer in.close()
+	for _, p := range b.Posts {
+		if err := in.post(p); err != nil {
+			return res, err
+		}
+	}
+	if err := in.resolveAuthors(b.Messages); err != nil {
+		return res, err
+	}
+	for i := range b.Messages {
+		if i%512 == 511 {
+			if err := ctx.Err(); err != nil {
+				return res, err
+			}
+		}
+		if err := in.message(&b.Messages[i], in.authorOf[i], &res); err != nil {
+			return res, err
+		}
+	}
+	if err := in.flushFTS(); err != nil {
+		return res, err
+	}
+	if b.CursorKey != "" {
+		if err := setCursor(ctx, tx, b.AccountID, b.CursorKey, b.CursorValue); err != nil {
+			return res, err
+		}
 	}
 	return res, nil
 }

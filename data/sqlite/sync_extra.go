@@ -81,10 +81,18 @@ func (db *DB) transition(ctx context.Context, what string, id int64, q string, a
 }
 
 // MarkOutboxSent records a delivered item with the network's id. A post
-// planned in the calendar becomes published with the same id, in the same
-// transaction.
-func (db *DB) MarkOutboxSent(ctx context.Context, id int64, remoteID string, at time.Time) error {
+// planned in the calendar becomes published with the same id, and reply,
+// when given, the office's comment as it now stands in the thread, is
+// stored, all in the same transaction: a network that does not echo our
+// own messages (Telegram) would otherwise never show a reply whose process
+// died between the two.
+func (db *DB) MarkOutboxSent(ctx context.Context, id int64, remoteID string, at time.Time, reply *Batch) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
+		if reply != nil {
+			if _, err := ingestTx(ctx, tx, *reply); err != nil {
+				return fmt.Errorf("mark sent %d: the reply in its thread: %w", id, err)
+			}
+		}
 		res, err := tx.ExecContext(ctx, `UPDATE outbox SET state = 'sent', remote_id = ?, sent_at = ?, next_try = NULL, last_error = ''
 			WHERE id = ? AND state = 'sending'`, remoteID, at.Unix(), id)
 		if err != nil {

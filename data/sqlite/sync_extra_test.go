@@ -46,10 +46,10 @@ func TestOutboxTransitions(t *testing.T) {
 	}
 
 	// a: sent; c: ambiguous, held, then requeued without counting.
-	if err := db.MarkOutboxSent(ctx, a.ID, "-77123456_501", now); err != nil {
+	if err := db.MarkOutboxSent(ctx, a.ID, "-77123456_501", now, nil); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.MarkOutboxSent(ctx, a.ID, "-77123456_502", now); !errors.Is(err, ErrNotSending) {
+	if err := db.MarkOutboxSent(ctx, a.ID, "-77123456_502", now, nil); !errors.Is(err, ErrNotSending) {
 		t.Fatalf("second MarkOutboxSent: %v", err)
 	}
 	if err := db.HoldOutbox(ctx, c.ID, now.Add(30*time.Second), "timeout"); err != nil {
@@ -115,7 +115,7 @@ func TestMarkSentPublishesCalendarItem(t *testing.T) {
 	if _, err := db.ClaimOutbox(ctx, vk.ID, baseTime, 5); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.MarkOutboxSent(ctx, it.ID, "-77123456_1042", baseTime); err != nil {
+	if err := db.MarkOutboxSent(ctx, it.ID, "-77123456_1042", baseTime, nil); err != nil {
 		t.Fatal(err)
 	}
 	items, err := db.CalendarItems(ctx, baseTime.Add(-time.Hour), baseTime.Add(time.Hour))
@@ -144,5 +144,36 @@ func TestAddQuarantineOnce(t *testing.T) {
 	counts, err := db.QuarantineCounts(ctx)
 	if err != nil || counts[vk.ID] != 2 {
 		t.Fatalf("counts %v, %v", counts, err)
+	}
+}
+
+// TestMarkSentStoresTheReplyInTheSameTransaction: the office's reply lands
+// in its thread exactly when its outbox row becomes sent, never one
+// without the other.
+func TestMarkSentStoresTheReplyInTheSameTransaction(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	tg := mustAccount(t, db, data.Telegram, "-1001987654321", "Смоленская область")
+	it := queueReply(t, db, tg.ID, "e", time.Time{})
+	if _, err := db.ClaimOutbox(ctx, tg.ID, baseTime, 10); err != nil {
+		t.Fatal(err)
+	}
+	reply := func(ext string) *Batch {
+		return &Batch{AccountID: tg.ID, Messages: []IngestMessage{im(data.Message{Platform: data.Telegram, AccountID: tg.ID,
+			ExternalID: ext, ParentExternalID: "chat:1", AuthorName: "Смоленская область",
+			Text: "Здравствуйте! Передали в управление ЖКХ.", CreatedAt: baseTime, FromOffice: true})}}
+	}
+	if err := db.MarkOutboxSent(ctx, it.ID, "chat:900", baseTime, reply("chat:900")); err != nil {
+		t.Fatal(err)
+	}
+	if m := mustGet(t, db, data.Telegram, "chat:900"); !m.FromOffice || m.Text == "" {
+		t.Fatalf("the reply in its thread: %+v", m)
+	}
+	// A second mark fails (not sending) and stores nothing.
+	if err := db.MarkOutboxSent(ctx, it.ID, "chat:901", baseTime, reply("chat:901")); !errors.Is(err, ErrNotSending) {
+		t.Fatalf("second mark: %v", err)
+	}
+	if _, err := db.MessageByExternal(ctx, data.Telegram, "chat:901"); !errors.Is(err, data.ErrNotFound) {
+		t.Fatalf("a reply was stored by a mark that failed: %v", err)
 	}
 }
