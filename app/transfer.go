@@ -358,10 +358,6 @@ func decodeJSONL(path string, l *jsonlLine) {
 }
 
 func jsonField(err error) string {
-	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) {
-		return te.Field
-	}
 	var gte *gojson.UnmarshalTypeError
 	if errors.As(err, &gte) {
 		return gte.Field

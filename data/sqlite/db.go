@@ -115,6 +115,24 @@ func (db *DB) Close() error {
 	return errors.Join(db.r.Close(), db.w.Close(), werr)
 }
 
+// ownReader opens a read-only connection outside the reader pool, with a
+// page cache of cacheKB (0: SQLite's default), for work that must not take
+// a pooled reader's place or fill its cache.
+func (db *DB) ownReader(cacheKB int) (*sql.DB, error) {
+	q := url.Values{}
+	q.Set("mode", "ro")
+	q.Set("_busy_timeout", strconv.FormatInt(defaultBusyTimeout.Milliseconds(), 10))
+	if cacheKB > 0 {
+		q.Set("_cache_size", strconv.Itoa(-cacheKB))
+	}
+	conn, err := sql.Open("sqlite3", fileURI(db.path)+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("open store %s: %w", db.path, err)
+	}
+	conn.SetMaxOpenConns(1)
+	return conn, nil
+}
+
 // ChangeVersion returns a value that differs from the previous one whenever
 // anything was committed to the store in between, by this process or any
 // other. Callers keep derived results (the broadcast panel's question
@@ -127,7 +145,7 @@ func (db *DB) ChangeVersion(ctx context.Context) (int64, error) {
 	defer db.watchMu.Unlock()
 	if db.watchConn == nil {
 		if db.watch == nil {
-			w, err := sql.Open("sqlite3", fileURI(db.path)+"?mode=ro&_busy_timeout=5000")
+			w, err := db.ownReader(0)
 			if err != nil {
 				return 0, fmt.Errorf("change version: %w", err)
 			}

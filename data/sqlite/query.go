@@ -35,13 +35,10 @@ const msgCols = `m.id, m.platform, m.external_id, m.account_id, m.post_external_
 	m.district_manual, m.category_manual, m.status, m.assignee,
 	m.first_response_due, m.answer_due, m.first_response_at, m.updated_at`
 
-const msgFrom = ` FROM messages m LEFT JOIN authors a ON a.id = m.author_id`
+// authorsJoin brings in the author of each listed message.
+const authorsJoin = ` LEFT JOIN authors a ON a.id = m.author_id`
 
-// ftsFrom drives a search from the FTS index (outer loop, forced by CROSS
-// JOIN) so hits arrive already in keyset order; the low 30 bits of the
-// rowid are the message id.
-const ftsFrom = ` FROM messages_fts f CROSS JOIN messages m ON m.id = (f.rowid & 1073741823)
-	LEFT JOIN authors a ON a.id = m.author_id`
+const msgFrom = ` FROM messages m` + authorsJoin
 
 type rowScanner interface{ Scan(...any) error }
 
@@ -91,18 +88,19 @@ var joinIndex = map[string]string{
 	"m.sentiment":  "messages_sentiment",
 }
 
-// ftsJoin is the FROM clause of a search. Hits come from the FTS index in
-// rowid (keyset) order. With a single-valued filter column, each hit is
-// looked up in that column's index by (value, sort_key = rowid), which
-// carries the other filters' columns, so hits that fail the filters are
-// dropped without reading the table row (1.6M messages, «дорога -ремонт» in
-// one district, topic, status and mood: 90 → 20 ms); otherwise by id.
-func ftsJoin(index string) string {
+// ftsHits is the FROM clause of a search. The FTS index drives it (outer
+// loop, forced by CROSS JOIN), so hits arrive in rowid, that is keyset,
+// order. With a single-valued filter column, each hit is looked up in that
+// column's index by (value, sort_key = rowid), which carries the other
+// filters' columns, so hits that fail the filters are dropped without
+// reading the table row (1.6M messages, «дорога -ремонт» in one district,
+// topic, status and mood: 90 → 20 ms); otherwise by id, the low 30 bits of
+// the rowid.
+func ftsHits(index string) string {
 	if index == "" {
-		return ftsFrom
+		return ` FROM messages_fts f CROSS JOIN messages m ON m.id = (f.rowid & 1073741823)`
 	}
-	return ` FROM messages_fts f CROSS JOIN messages m INDEXED BY ` + index + ` ON m.sort_key = f.rowid
-	LEFT JOIN authors a ON a.id = m.author_id`
+	return ` FROM messages_fts f CROSS JOIN messages m INDEXED BY ` + index + ` ON m.sort_key = f.rowid`
 }
 
 func (w *where) add(cond string, args ...any) {
@@ -199,7 +197,7 @@ func filterWhere(f data.Filter, list bool) (*where, error) {
 	}
 	driver := false
 	for _, c := range cols {
-		if w.join == "" && len(c.vals) == 1 && (list || !open || c.col != "m.status") {
+		if w.join == "" && len(c.vals) == 1 {
 			w.join = joinIndex[c.col]
 		}
 		switch {
@@ -286,7 +284,7 @@ func selectPageCand(f data.Filter, after data.Cursor, limit int, asc bool, cand 
 		if key != nil {
 			w.add("f.rowid "+cmp+" ?", key)
 		}
-		q.WriteString(ftsJoin(w.join) + w.sql() + " ORDER BY f.rowid " + dir)
+		q.WriteString(ftsHits(w.join) + authorsJoin + w.sql() + " ORDER BY f.rowid " + dir)
 	} else {
 		if key != nil {
 			w.add("m.sort_key "+cmp+" ?", key)
@@ -330,8 +328,7 @@ func dueFrom(f data.Filter, key any, cmp, dir string, cand int) (from string, ar
 			UNION SELECT sort_key FROM messages INDEXED BY messages_open_answer_due
 				WHERE status IN ('new','in_progress') AND answer_due < ?)` + past + `
 			ORDER BY sort_key ` + dir + ` LIMIT ?) o
-		CROSS JOIN messages m ON m.sort_key = o.sort_key
-		LEFT JOIN authors a ON a.id = m.author_id`, args, true
+		CROSS JOIN messages m ON m.sort_key = o.sort_key` + authorsJoin, args, true
 }
 
 // dueCandidates is how many open messages an overdue or due-soon page
@@ -426,10 +423,7 @@ func (db *DB) countFrom(f data.Filter) (string, *where, error) {
 	}
 	w.conds = append([]string{"f.messages_fts MATCH ?"}, w.conds...)
 	w.args = append([]any{f.Match}, w.args...)
-	if w.join != "" {
-		return ` FROM messages_fts f CROSS JOIN messages m INDEXED BY ` + w.join + ` ON m.sort_key = f.rowid`, w, nil
-	}
-	return ` FROM messages_fts f CROSS JOIN messages m ON m.id = (f.rowid & 1073741823)`, w, nil
+	return ftsHits(w.join), w, nil
 }
 
 // CountMessages counts messages matching f.

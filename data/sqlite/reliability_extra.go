@@ -33,14 +33,7 @@ func (db *DB) CheckIntegrity(ctx context.Context, full bool) ([]string, error) {
 // that reads the whole file once (a check, a backup): through a pooled
 // reader it would leave that reader's cache full of pages nobody needs, and
 // the memory held, for as long as the app runs.
-func (db *DB) oneOff() (*sql.DB, error) {
-	conn, err := sql.Open("sqlite3", fileURI(db.path)+"?mode=ro&_busy_timeout=5000&_cache_size=-2000")
-	if err != nil {
-		return nil, fmt.Errorf("open store %s: %w", db.path, err)
-	}
-	conn.SetMaxOpenConns(1)
-	return conn, nil
-}
+func (db *DB) oneOff() (*sql.DB, error) { return db.ownReader(2000) }
 
 func checkIntegrity(ctx context.Context, conn *sql.DB, full bool) ([]string, error) {
 	pragma := "quick_check"
