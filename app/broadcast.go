@@ -250,8 +250,8 @@ func (a *App) BroadcastGroups(ctx context.Context, district string, from, to tim
 	memo := groupMemoKey{db: db, district: district, from: from.Unix(), to: to.Unix()}
 	version, verr := db.ChangeVersion(ctx)
 	if verr == nil {
-		if g, n, ok := groupMemos.get(memo, version); ok {
-			return g, n, nil
+		if g, ok := groupMemos.get(memo); ok && g.version == version {
+			return g.groups, g.n, nil
 		}
 	}
 	rows, err := db.DistrictTexts(ctx, district, from, to, groupTexts)
@@ -269,9 +269,9 @@ func (a *App) BroadcastGroups(ctx context.Context, district string, from, to tim
 	key := groupKey(items)
 	if g, ok := groupCache.get(key); ok {
 		if verr == nil {
-			groupMemos.put(memo, version, g, len(items))
+			groupMemos.put(memo, grouping{version: version, groups: g.groups, n: len(items)})
 		}
-		return g, len(items), nil
+		return g.groups, len(items), nil
 	}
 	groups := brief.Group(items, brief.Options{MinSize: 2})
 	if len(groups) > panelGroups {
@@ -280,54 +280,21 @@ func (a *App) BroadcastGroups(ctx context.Context, district string, from, to tim
 	for i := range groups {
 		groups[i].Members = slices.Clip(groups[i].Members) // callers may append
 	}
-	groupCache.put(key, groups)
+	groupCache.put(key, grouping{groups: groups})
 	if verr == nil {
-		groupMemos.put(memo, version, groups, len(items))
+		groupMemos.put(memo, grouping{version: version, groups: groups, n: len(items)})
 	}
 	return groups, len(items), nil
 }
 
 // groupMemos remembers the last groupings by district and period with the
 // store's ChangeVersion at the time they were read.
-var groupMemos = &memoCache{}
+var groupMemos = &recent[groupMemoKey]{}
 
 type groupMemoKey struct {
 	db       *sqlite.DB
 	district string
 	from, to int64
-}
-
-type groupMemo struct {
-	key     groupMemoKey
-	version int64
-	groups  []brief.Cluster
-	n       int
-}
-
-type memoCache struct {
-	mu    sync.Mutex
-	memos []groupMemo
-}
-
-func (c *memoCache) get(k groupMemoKey, version int64) ([]brief.Cluster, int, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for _, m := range c.memos {
-		if m.key == k && m.version == version {
-			return slices.Clone(m.groups), m.n, true
-		}
-	}
-	return nil, 0, false
-}
-
-func (c *memoCache) put(k groupMemoKey, version int64, groups []brief.Cluster, n int) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.memos = slices.DeleteFunc(c.memos, func(m groupMemo) bool { return m.key == k })
-	c.memos = append([]groupMemo{{k, version, slices.Clone(groups), n}}, c.memos...)
-	if len(c.memos) > clusterCacheSize {
-		c.memos = c.memos[:clusterCacheSize]
-	}
 }
 
 // groupKey fingerprints Group's input: every field it reads.
@@ -358,36 +325,53 @@ func boolInt(b bool) int {
 	return 0
 }
 
-// groupCache keeps the last few groupings: the panel is reopened, its period
-// switched back and forth, and the briefing exported from the same data.
-var groupCache = &clusterCache{}
+// groupCache keeps the last few groupings by their input (groupKey): the
+// panel is reopened, its period switched back and forth, and the briefing
+// exported from the same data.
+var groupCache = &recent[uint64]{}
 
-type clusterCache struct {
-	mu    sync.Mutex
-	keys  []uint64
-	value [][]brief.Cluster
+// grouping is a kept result of Group: the groups, how many questions went
+// in, and for groupMemos the ChangeVersion it was read at.
+type grouping struct {
+	version int64
+	groups  []brief.Cluster
+	n       int
 }
 
-const clusterCacheSize = 4
+// recent keeps the last recentSize groupings, newest first. The groups are
+// copied in and out, so callers may change what they get.
+type recent[K comparable] struct {
+	mu   sync.Mutex
+	keys []K
+	vals []grouping
+}
 
-func (c *clusterCache) get(k uint64) ([]brief.Cluster, bool) {
+const recentSize = 4
+
+func (c *recent[K]) get(k K) (grouping, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for i, x := range c.keys {
 		if x == k {
-			return slices.Clone(c.value[i]), true
+			g := c.vals[i]
+			g.groups = slices.Clone(g.groups)
+			return g, true
 		}
 	}
-	return nil, false
+	return grouping{}, false
 }
 
-func (c *clusterCache) put(k uint64, v []brief.Cluster) {
+func (c *recent[K]) put(k K, g grouping) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.keys = append([]uint64{k}, c.keys...)
-	c.value = append([][]brief.Cluster{slices.Clone(v)}, c.value...)
-	if len(c.keys) > clusterCacheSize {
-		c.keys, c.value = c.keys[:clusterCacheSize], c.value[:clusterCacheSize]
+	if i := slices.Index(c.keys, k); i >= 0 {
+		c.keys, c.vals = slices.Delete(c.keys, i, i+1), slices.Delete(c.vals, i, i+1)
+	}
+	g.groups = slices.Clone(g.groups)
+	c.keys = append([]K{k}, c.keys...)
+	c.vals = append([]grouping{g}, c.vals...)
+	if len(c.keys) > recentSize {
+		c.keys, c.vals = c.keys[:recentSize], c.vals[:recentSize]
 	}
 }
 

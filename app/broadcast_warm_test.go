@@ -27,8 +27,8 @@ func TestPanelWarmerGroupsTheNextBroadcastAhead(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, _, ok := groupMemos.get(key, v)
-		return ok
+		g, ok := groupMemos.get(key)
+		return ok && g.version == v
 	}
 	waitFor := func(what string) {
 		t.Helper()
