@@ -140,7 +140,7 @@ func (s *accountsSection) newRow(i int) *accountRow {
 	r.dot = canvas.NewCircle(color.Transparent)
 	r.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	r.detail = widget.NewLabel("")
-	r.detail.TextStyle.Italic = true
+	r.detail.Importance = widget.LowImportance
 	r.detail.Truncation = fyne.TextTruncateEllipsis
 	r.phase = widget.NewLabel("")
 	r.synced = widget.NewLabel("")

@@ -58,7 +58,7 @@ func (s *settingsView) scrollToAccounts() {
 
 func TestAccountsShowEveryState(t *testing.T) {
 	m, _ := newAccountsWindow(t, ThemeLight)
-	s := m.settings.accounts
+	s := m.settingsView().accounts
 	if len(s.rows) != 4 {
 		t.Fatalf("%d rows, want 4", len(s.rows))
 	}
@@ -93,7 +93,7 @@ func TestAccountsShowEveryState(t *testing.T) {
 
 func TestAccountsAddWithToken(t *testing.T) {
 	m, fc := newAccountsWindow(t, ThemeLight)
-	s := m.settings.accounts
+	s := m.settingsView().accounts
 
 	// A wrong id keeps the dialog open with the reason and the input.
 	test.Tap(s.addBtn)
@@ -159,7 +159,7 @@ func TestAccountsAddWithToken(t *testing.T) {
 
 func TestAccountsEditSyncRetry(t *testing.T) {
 	m, fc := newAccountsWindow(t, ThemeLight)
-	s := m.settings.accounts
+	s := m.settingsView().accounts
 
 	test.Tap(s.rows[1].edit)
 	e := s.editor
@@ -253,7 +253,7 @@ func TestGoldenAccounts(t *testing.T) {
 	for _, th := range []string{ThemeLight, ThemeDark} {
 		t.Run(th, func(t *testing.T) {
 			m, _ := newAccountsWindow(t, th)
-			m.settings.scrollToAccounts()
+			m.settingsView().scrollToAccounts()
 			test.AssertImageMatches(t, "accounts_"+th+".png", m.Window.Canvas().Capture())
 		})
 	}

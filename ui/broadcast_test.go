@@ -19,13 +19,9 @@ import (
 // showBroadcast switches the window to «Эфир» and waits for its panel.
 func showBroadcast(t testing.TB, m *MainWindow) *broadcastView {
 	t.Helper()
+	m.show(sectionBroadcast)
 	if m.broadcast == nil {
 		t.Fatal("the real core has no «Эфир» panel")
-	}
-	for _, ti := range m.tabs.Items {
-		if ti.Content == m.broadcast.content {
-			m.tabs.Select(ti)
-		}
 	}
 	m.b.settle()
 	if m.broadcast.panel == nil {

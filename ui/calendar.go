@@ -107,7 +107,8 @@ func (v *calendarView) legend() fyne.CanvasObject {
 	}
 	box.Add(newChip(T("calendar.missed"), calMissedColor, true))
 	// The hint wraps rather than widening the window on a laptop screen.
-	hint := widget.NewLabelWithStyle(T("calendar.legend_hint"), fyne.TextAlignLeading, fyne.TextStyle{Italic: true})
+	hint := widget.NewLabel(T("calendar.legend_hint"))
+	hint.Importance = widget.LowImportance
 	hint.Wrapping = fyne.TextWrapWord
 	return container.NewBorder(nil, nil, container.NewCenter(box), nil, hint)
 }

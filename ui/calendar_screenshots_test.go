@@ -11,13 +11,9 @@ import (
 
 // showCalendar switches the window to the calendar and waits for it.
 func showCalendar(m *MainWindow) *calendarView {
-	for _, ti := range m.tabs.Items {
-		if ti.Content == m.calendar.content {
-			m.tabs.Select(ti)
-		}
-	}
+	m.show(sectionCalendar)
 	m.b.settle()
-	return m.calendar
+	return m.calendarView()
 }
 
 // worstDraft is the draft that reads most like an official memo.

@@ -38,12 +38,8 @@ func TestGoldenTriage(t *testing.T) {
 			test.AssertImageMatches(t, "triage_filters_"+th+".png", m.Window.Canvas().Capture())
 			v.more.popup.Hide()
 
-			for _, ti := range m.tabs.Items {
-				if ti.Content == m.report.content {
-					m.tabs.Select(ti)
-				}
-			}
-			m.report.period.SetSelectedIndex(2)
+			m.show(sectionReport)
+			m.reportView().period.SetSelectedIndex(2)
 			m.b.settle()
 			test.AssertImageMatches(t, "triage_report_"+th+".png", m.Window.Canvas().Capture())
 		})

@@ -517,7 +517,7 @@ func findIconButton(o fyne.CanvasObject) *widget.Button {
 
 func TestReportTableChartAndCSV(t *testing.T) {
 	m, _ := newTestWindow(t, ThemeLight)
-	r := m.report
+	r := m.reportView()
 	var saved []byte
 	r.save = func(b []byte) { saved = b }
 	r.period.SetSelectedIndex(2) // 60 days

@@ -146,6 +146,16 @@ func helpGroups() [2][][2]string {
 func newHelpOverlay(v *inboxView) *helpOverlay {
 	h := &helpOverlay{v: v}
 	h.btn = widget.NewButtonWithIcon("", theme.HelpIcon(), h.toggle)
+	return h
+}
+
+// build makes the two columns on first use: their bold monospace keys are a
+// text style of their own, and every style the toolkit measures costs a few
+// megabytes of parsed fonts for the life of the window.
+func (h *helpOverlay) build() {
+	if h.rows != nil {
+		return
+	}
 	heads := [2]string{T("help.group_messages"), T("help.group_picks")}
 	var cols [2]fyne.CanvasObject
 	for i, group := range helpGroups() {
@@ -159,11 +169,11 @@ func newHelpOverlay(v *inboxView) *helpOverlay {
 	}
 	// The first column as wide as its longest line, the second the rest.
 	h.rows = container.NewBorder(nil, nil, cols[0], nil, cols[1])
-	return h
 }
 
 // labels are the help's texts, keys and what they do, column by column.
 func (h *helpOverlay) labels() []string {
+	h.build()
 	var out []string
 	for _, col := range []fyne.CanvasObject{h.rows.Objects[1], h.rows.Objects[0]} { // Border puts the centre first
 		form := col.(*fyne.Container).Objects[1].(*fyne.Container)
@@ -181,6 +191,7 @@ func (h *helpOverlay) toggle() {
 		h.popup.Hide()
 		return
 	}
+	h.build()
 	title := widget.NewLabelWithStyle(T("help.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameSubHeadingText
 	note := muted(T("help.layouts"))

@@ -297,7 +297,6 @@ func newMessageRow() *messageRow {
 	r.assignee.Truncation = fyne.TextTruncateEllipsis
 	r.assignee.Importance = widget.LowImportance
 	r.text.Truncation = fyne.TextTruncateEllipsis
-	r.due.TextStyle.Italic = true
 	r.marker.SetMinSize(fyne.NewSize(3, 0))
 
 	top := container.NewBorder(nil, nil, container.NewCenter(r.platform), r.place, r.author)

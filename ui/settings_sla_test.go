@@ -79,7 +79,7 @@ func TestSLASettingsSaveRecomputesDeadlines(t *testing.T) {
 	m := newCoreWindow(t, test.NewTempApp(t), core)
 	m.ShowSettings()
 	m.b.settle()
-	s := m.settings.sla
+	s := m.settingsView().sla
 
 	ctx := context.Background()
 	page, err := core.Inbox(ctx, Query{Filter: data.Filter{Categories: []string{"roads"}, Platforms: []data.Platform{data.VK},
@@ -160,7 +160,7 @@ func TestSLASettingsRejectsInvalid(t *testing.T) {
 			m, fc := newTestWindow(t, ThemeLight)
 			m.ShowSettings()
 			m.b.settle()
-			s := m.settings.sla
+			s := m.settingsView().sla
 			tc.edit(s)
 			test.Tap(s.saveBtn)
 			m.b.settle()
@@ -183,7 +183,7 @@ func TestSLASettingsAddAndRestoreDefaults(t *testing.T) {
 	m, fc := newTestWindow(t, ThemeLight)
 	m.ShowSettings()
 	m.b.settle()
-	s := m.settings.sla
+	s := m.settingsView().sla
 	n := len(s.rows)
 	test.Tap(s.addBtn)
 	row := s.rows[n]
@@ -242,7 +242,7 @@ func TestSLASettingsQuietHoursAndShare(t *testing.T) {
 	m, fc := newTestWindow(t, ThemeLight)
 	m.ShowSettings()
 	m.b.settle()
-	s := m.settings.sla
+	s := m.settingsView().sla
 	if s.quietOn.Checked || !s.quietFrom.Disabled() {
 		t.Fatal("quiet hours must be off until the user sets them")
 	}
@@ -281,9 +281,9 @@ func TestSLASettingsQuietHoursAndShare(t *testing.T) {
 	// A new window reads what was saved.
 	m2 := NewMainWindow(m.app, fc, Options{Now: fc.Now, serial: true})
 	defer m2.Close()
-	m2.settings.reload()
+	m2.settingsView().reload()
 	m2.b.settle()
-	if got := m2.settings.sla.share.Selected; got != percent(30) {
+	if got := m2.settingsView().sla.share.Selected; got != percent(30) {
 		t.Errorf("share after reopening: %q", got)
 	}
 }
@@ -292,7 +292,7 @@ func TestSLASettingsSnooze(t *testing.T) {
 	m, fc := newTestWindow(t, ThemeLight)
 	m.ShowSettings()
 	m.b.settle()
-	s := m.settings.sla
+	s := m.settingsView().sla
 	if s.snoozeBtn.Text != "Отложить на 1 час" {
 		t.Fatalf("snooze button: %q", s.snoozeBtn.Text)
 	}
@@ -410,7 +410,7 @@ func TestGoldenSettingsSLA(t *testing.T) {
 			m := newCoreWindow(t, test.NewTempApp(t), openDemoCore(t), th)
 			m.ShowSettings()
 			m.b.settle()
-			m.settings.scrollToSLA()
+			m.settingsView().scrollToSLA()
 			test.AssertImageMatches(t, "settings_sla_"+th+".png", m.Window.Canvas().Capture())
 		})
 	}

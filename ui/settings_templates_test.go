@@ -17,7 +17,7 @@ import (
 func showTemplates(m *MainWindow) *templatesSection {
 	m.ShowSettings()
 	m.b.settle()
-	s := m.settings
+	s := m.settingsView()
 	scroll := s.content.(*container.Scroll)
 	d := fyne.CurrentApp().Driver()
 	y := d.AbsolutePositionForObject(s.templates.content).Y - d.AbsolutePositionForObject(scroll.Content).Y

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"slices"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -35,15 +34,30 @@ type MainWindow struct {
 	b     *bridge
 	unsub func()
 
-	tabs      *container.AppTabs
-	inbox     *inboxView
+	tabs  *container.AppTabs
+	inbox *inboxView
+	// The other sections are built when first shown (see sectionID): each
+	// view's widgets, and the text styles only it uses, cost memory for
+	// the life of the window. nil until then.
 	settings  *settingsView
 	report    *reportView    // response times (report.go)
 	calendar  *calendarView  // the content calendar (calendar.go)
-	broadcast *broadcastView // «Эфир» (broadcast.go); nil when the core has no BroadcastCore
+	broadcast *broadcastView // «Эфир» (broadcast.go); never built when the core has no BroadcastCore
+	sections  map[*container.TabItem]sectionID
 	status    *statusBar
 	tray      *trayMenu // the system tray's menu (tray.go)
 }
+
+// sectionID names one of the window's tabs.
+type sectionID int
+
+const (
+	sectionInbox sectionID = iota
+	sectionCalendar
+	sectionReport
+	sectionBroadcast
+	sectionSettings
+)
 
 // NewMainWindow builds the window over core and starts listening to it.
 // Close stops the listening; closing the window does it too.
@@ -85,49 +99,117 @@ func (m *MainWindow) tickEvery(d time.Duration, out chan<- struct{}) {
 	}
 }
 
-// build (re)creates every view; a language change rebuilds with new strings.
+// build (re)creates the window's content; a language change rebuilds it with
+// new strings. Only the inbox is built at once, the other sections when
+// first shown.
 func (m *MainWindow) build() {
 	m.Window.SetTitle(T("app.title"))
 	m.inbox = newInboxView(m.core, m.b, m.opts.Now, m.Window)
-	m.settings = newSettingsView(m)
-	m.report = newReportView(m.core, m.b, m.opts.Now, m.Window)
-	m.calendar = newCalendarView(m.core, m.b, m.opts.Now, m.Window)
+	m.settings, m.report, m.calendar, m.broadcast = nil, nil, nil, nil
 	m.status = newStatusBar(m.core, m.b, m.opts.Now)
 	m.tray = newTrayMenu(m)
 
+	m.sections = map[*container.TabItem]sectionID{}
+	item := func(sec sectionID, title string, icon fyne.Resource, content fyne.CanvasObject) *container.TabItem {
+		ti := container.NewTabItemWithIcon(title, icon, content)
+		m.sections[ti] = sec
+		return ti
+	}
 	m.tabs = container.NewAppTabs(
-		container.NewTabItemWithIcon(T("nav.inbox"), theme.MailComposeIcon(), m.inbox.content),
-		container.NewTabItemWithIcon(T("nav.calendar"), theme.CalendarIcon(), m.calendar.content),
-		container.NewTabItemWithIcon(T("nav.report"), theme.GridIcon(), m.report.content),
-		container.NewTabItemWithIcon(T("nav.settings"), theme.SettingsIcon(), m.settings.content),
+		item(sectionInbox, T("nav.inbox"), theme.MailComposeIcon(), m.inbox.content),
+		item(sectionCalendar, T("nav.calendar"), theme.CalendarIcon(), container.NewStack()),
+		item(sectionReport, T("nav.report"), theme.GridIcon(), container.NewStack()),
 	)
-	if bc, ok := m.core.(BroadcastCore); ok { // «Эфир», just before Настройки
-		m.broadcast = newBroadcastView(bc, m.b, m.opts.Now, m.Window)
-		m.tabs.Items = slices.Insert(m.tabs.Items, len(m.tabs.Items)-1,
-			container.NewTabItemWithIcon(T("nav.broadcast"), theme.MediaVideoIcon(), m.broadcast.content))
+	if _, ok := m.core.(BroadcastCore); ok { // «Эфир», just before Настройки
+		m.tabs.Append(item(sectionBroadcast, T("nav.broadcast"), theme.MediaVideoIcon(), container.NewStack()))
 	}
+	m.tabs.Append(item(sectionSettings, T("nav.settings"), theme.SettingsIcon(), container.NewStack()))
 	m.tabs.SetTabLocation(container.TabLocationLeading)
-	m.tabs.OnSelected = func(ti *container.TabItem) {
-		if m.broadcast != nil && ti.Content == m.broadcast.content {
-			m.broadcast.start()
-		}
-		if ti.Content == m.settings.content {
-			m.settings.reload()
-		}
-		if ti.Content == m.report.content {
-			m.report.reload()
-		}
-		if ti.Content == m.calendar.content {
-			m.calendar.reload()
-		}
-	}
+	m.tabs.OnSelected = func(ti *container.TabItem) { m.opened(m.sections[ti]) }
 	m.Window.SetContent(container.NewBorder(nil, m.status.content, nil, nil, m.tabs))
 	m.Window.Canvas().SetOnTypedRune(m.inbox.typedRune)
 	m.Window.Canvas().SetOnTypedKey(m.inbox.typedKey)
 	m.inbox.start()
-	m.calendar.reload()
 	m.status.reload()
 	m.tray.reload()
+}
+
+// opened brings a section up to date when its tab is selected, building
+// it first if it never was.
+func (m *MainWindow) opened(sec sectionID) {
+	switch sec {
+	case sectionCalendar:
+		m.calendarView().reload()
+	case sectionReport:
+		m.reportView().reload()
+	case sectionBroadcast:
+		if v := m.broadcastView(); v != nil {
+			v.start()
+		}
+	case sectionSettings:
+		m.settingsView().reload()
+	}
+}
+
+// place puts a freshly built section's content into its tab.
+func (m *MainWindow) place(sec sectionID, content fyne.CanvasObject) {
+	for ti, s := range m.sections {
+		if s == sec {
+			ti.Content = content
+			m.tabs.Refresh()
+			return
+		}
+	}
+}
+
+// tabOf is the tab of a section, or nil.
+func (m *MainWindow) tabOf(sec sectionID) *container.TabItem {
+	for _, ti := range m.tabs.Items {
+		if m.sections[ti] == sec {
+			return ti
+		}
+	}
+	return nil
+}
+
+// shown reports whether sec's tab is the selected one.
+func (m *MainWindow) shown(sec sectionID) bool {
+	ti := m.tabs.Selected()
+	return ti != nil && m.sections[ti] == sec
+}
+
+func (m *MainWindow) calendarView() *calendarView {
+	if m.calendar == nil {
+		m.calendar = newCalendarView(m.core, m.b, m.opts.Now, m.Window)
+		m.place(sectionCalendar, m.calendar.content)
+	}
+	return m.calendar
+}
+
+func (m *MainWindow) reportView() *reportView {
+	if m.report == nil {
+		m.report = newReportView(m.core, m.b, m.opts.Now, m.Window)
+		m.place(sectionReport, m.report.content)
+	}
+	return m.report
+}
+
+// broadcastView is nil when the core has no «Эфир» panel.
+func (m *MainWindow) broadcastView() *broadcastView {
+	bc, ok := m.core.(BroadcastCore)
+	if m.broadcast == nil && ok {
+		m.broadcast = newBroadcastView(bc, m.b, m.opts.Now, m.Window)
+		m.place(sectionBroadcast, m.broadcast.content)
+	}
+	return m.broadcast
+}
+
+func (m *MainWindow) settingsView() *settingsView {
+	if m.settings == nil {
+		m.settings = newSettingsView(m)
+		m.place(sectionSettings, m.settings.content)
+	}
+	return m.settings
 }
 
 // handle is the single place core events reach the views.
@@ -141,16 +223,22 @@ func (m *MainWindow) handle(e Event) {
 		m.status.reload()
 	case EventSync:
 		m.status.reload()
-		if ti := m.tabs.Selected(); ti != nil && ti.Content == m.settings.content {
+		if m.settings != nil && m.shown(sectionSettings) {
 			m.settings.accounts.reload() // Настройки → Аккаунты shows the same state live
 		}
 	case EventReset:
 		m.inbox.refresh(true)
 		m.status.reload()
-		m.settings.reload()
-		m.calendar.reload()
+		if m.settings != nil {
+			m.settings.reload()
+		}
+		if m.calendar != nil {
+			m.calendar.reload()
+		}
 	case EventCalendar:
-		m.calendar.reload()
+		if m.calendar != nil {
+			m.calendar.reload()
+		}
 	}
 	if e.Kind != EventSync {
 		m.tray.reload()
@@ -177,11 +265,17 @@ func (m *MainWindow) Close() {
 func (m *MainWindow) ShowInbox() { m.tabs.SelectIndex(0) }
 
 // ShowSettings switches to the settings.
-func (m *MainWindow) ShowSettings() {
-	for _, ti := range m.tabs.Items {
-		if ti.Content == m.settings.content {
-			m.tabs.Select(ti)
-		}
+func (m *MainWindow) ShowSettings() { m.show(sectionSettings) }
+
+// show selects a section's tab, building and reloading the section.
+func (m *MainWindow) show(sec sectionID) {
+	ti := m.tabOf(sec)
+	if ti == nil {
+		return
 	}
-	m.settings.reload()
+	if m.tabs.Selected() == ti {
+		m.opened(sec) // Select does not call OnSelected for the selected tab
+		return
+	}
+	m.tabs.Select(ti)
 }

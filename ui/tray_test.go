@@ -318,9 +318,9 @@ func TestScreenshotsSLA(t *testing.T) {
 	save("status-overdue")
 	m.ShowSettings()
 	m.b.settle()
-	m.settings.scrollToSLA()
+	m.settingsView().scrollToSLA()
 	save("settings-sla")
-	m.settings.sla.quietOn.SetChecked(true)
-	m.settings.content.(*container.Scroll).ScrollToBottom()
+	m.settingsView().sla.quietOn.SetChecked(true)
+	m.settingsView().content.(*container.Scroll).ScrollToBottom()
 	save("settings-notifications")
 }

@@ -310,16 +310,16 @@ func TestResetLeavesTheDemo(t *testing.T) {
 	}
 	m.ShowSettings()
 	m.b.settle()
-	if m.settings.resetBtn.Hidden {
+	if m.settingsView().resetBtn.Hidden {
 		t.Fatal("reset button hidden on a demo store")
 	}
 	events := m.b.events.Load()
-	m.settings.reset()
+	m.settingsView().reset()
 	waitEvents(t, m, events+1)
 	if !slices.Contains(fc.Calls(), "ResetToEmpty") {
 		t.Fatal("core not reset")
 	}
-	if !m.status.demo.Hidden || !m.settings.resetBtn.Hidden {
+	if !m.status.demo.Hidden || !m.settingsView().resetBtn.Hidden {
 		t.Error("demo badge or reset button still shown")
 	}
 	if m.inbox.cache.length != 0 || m.inbox.empty.Text != T("inbox.empty_store") {
