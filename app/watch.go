@@ -49,7 +49,7 @@ func (s watchSource) DueBefore(ctx context.Context, until time.Time) ([]notify.D
 	for _, f := range filters {
 		var after data.Cursor
 		for {
-			items, err := db.ListMessages(ctx, f, after, dueBatch)
+			items, err := db.ListDeadlines(ctx, f, after, dueBatch)
 			if err != nil {
 				return nil, err
 			}
@@ -59,14 +59,13 @@ func (s watchSource) DueBefore(ctx context.Context, until time.Time) ([]notify.D
 			if len(items) < dueBatch {
 				break
 			}
-			last := items[len(items)-1]
-			after = data.Cursor{CreatedAt: last.CreatedAt, ID: last.ID}
+			after = items[len(items)-1].Cursor()
 		}
 	}
 	return out, nil
 }
 
-func (s watchSource) due(m data.Message) notify.Due {
+func (s watchSource) due(m data.Deadline) notify.Due {
 	d := notify.Due{MessageID: m.ID, Platform: m.Platform, AnswerDue: m.AnswerDue, Created: m.CreatedAt}
 	if m.FirstResponseAt.IsZero() {
 		d.FirstResponseDue = m.FirstResponseDue

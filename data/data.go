@@ -251,3 +251,17 @@ type Cursor struct {
 
 // IsZero reports whether the cursor is the start of the list.
 func (c Cursor) IsZero() bool { return c.ID == 0 }
+
+// Deadline is what the deadline watcher reads of an open message.
+type Deadline struct {
+	ID               int64
+	Platform         Platform
+	CreatedAt        time.Time
+	District         string // a municipality's id, or ""
+	FirstResponseDue time.Time
+	AnswerDue        time.Time
+	FirstResponseAt  time.Time
+}
+
+// Cursor is the keyset position of d, for the next page.
+func (d Deadline) Cursor() Cursor { return Cursor{CreatedAt: d.CreatedAt, ID: d.ID} }

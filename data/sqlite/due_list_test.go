@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -15,7 +16,8 @@ import (
 
 // TestDueListsMatchTheFullScan: the overdue and due-soon lists, started
 // from the open messages' due indexes, give the same pages as a scan of the
-// whole store in sort order, with other filters and across pages.
+// whole store in sort order, with other filters and across pages; the
+// watcher's deadline pages are the same rows.
 func TestDueListsMatchTheFullScan(t *testing.T) {
 	ctx := context.Background()
 	db := mustOpen(t)
@@ -84,6 +86,13 @@ func TestDueListsMatchTheFullScan(t *testing.T) {
 					if !slices.Equal(extIDs(got), extIDs(want)) {
 						t.Fatalf("page %d: %v, the full scan gives %v", page, extIDs(got), extIDs(want))
 					}
+					ds, err := db.ListDeadlines(ctx, f, after, 40)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if want := deadlinesOf(got); !reflect.DeepEqual(ds, want) {
+						t.Fatalf("page %d: deadlines %+v, the messages give %+v", page, ds, want)
+					}
 					total += len(got)
 					if len(got) < 40 {
 						break
@@ -97,4 +106,14 @@ func TestDueListsMatchTheFullScan(t *testing.T) {
 	if total < 300 {
 		t.Fatalf("only %d rows listed: the test tests nothing", total)
 	}
+}
+
+// deadlinesOf is what ListDeadlines should give for these messages.
+func deadlinesOf(ms []data.Message) []data.Deadline {
+	var out []data.Deadline
+	for _, m := range ms {
+		out = append(out, data.Deadline{ID: m.ID, Platform: m.Platform, CreatedAt: m.CreatedAt, District: m.District,
+			FirstResponseDue: m.FirstResponseDue, AnswerDue: m.AnswerDue, FirstResponseAt: m.FirstResponseAt})
+	}
+	return out
 }

@@ -258,12 +258,18 @@ func prefix(list bool) string {
 
 // selectPage builds one keyset page. after is exclusive; asc pages oldest first.
 func selectPage(f data.Filter, after data.Cursor, limit int, asc bool) (string, []any, error) {
-	return selectPageCand(f, after, limit, asc, -1)
+	return selectColsCand(msgCols, f, after, limit, asc, -1)
 }
 
 // selectPageCand is selectPage; for an overdue or due-soon list, cand caps
 // the open messages it considers, the newest (or oldest) first, -1 for all.
 func selectPageCand(f data.Filter, after data.Cursor, limit int, asc bool, cand int) (string, []any, error) {
+	return selectColsCand(msgCols, f, after, limit, asc, cand)
+}
+
+// selectColsCand is selectPageCand for the columns cols of m (messages)
+// and a (authors).
+func selectColsCand(cols string, f data.Filter, after data.Cursor, limit int, asc bool, cand int) (string, []any, error) {
 	w, err := filterWhere(f, true)
 	if err != nil {
 		return "", nil, err
@@ -277,7 +283,7 @@ func selectPageCand(f data.Filter, after data.Cursor, limit int, asc bool, cand 
 		key = ftsKey(max(after.CreatedAt.Unix(), 0), after.ID)
 	}
 	var q strings.Builder
-	q.WriteString("SELECT " + msgCols)
+	q.WriteString("SELECT " + cols)
 	if f.Match != "" {
 		w.conds = append([]string{"f.messages_fts MATCH ?"}, w.conds...)
 		w.args = append([]any{f.Match}, w.args...)
@@ -336,18 +342,22 @@ func dueFrom(f data.Filter, key any, cmp, dir string, cand int) (from string, ar
 var dueCandidates = 1000
 
 func (db *DB) queryMessages(ctx context.Context, q string, args ...any) ([]data.Message, error) {
+	return queryRows(ctx, db, scanMessage, q, args...)
+}
+
+func queryRows[T any](ctx context.Context, db *DB, scan func(rowScanner) (T, error), q string, args ...any) ([]T, error) {
 	rows, err := db.r.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []data.Message
+	var out []T
 	for rows.Next() {
-		m, err := scanMessage(rows)
+		v, err := scan(rows)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, m)
+		out = append(out, v)
 	}
 	return out, rows.Err()
 }
@@ -356,19 +366,7 @@ func (db *DB) queryMessages(ctx context.Context, q string, args ...any) ([]data.
 // strictly after the cursor (the last row of the previous page). Tags are
 // filled in.
 func (db *DB) ListMessages(ctx context.Context, f data.Filter, after data.Cursor, limit int) ([]data.Message, error) {
-	limit = clampLimit(limit)
-	q, args, err := selectPageCand(f, after, limit, false, dueCandidates)
-	if err != nil {
-		return nil, err
-	}
-	ms, err := db.queryMessages(ctx, q, args...)
-	if err == nil && len(ms) < limit && (f.Overdue || f.DueSoon > 0) && f.Match == "" {
-		// The newest candidates did not fill the page (other filters
-		// left few of them): look at all.
-		if q, args, err = selectPage(f, after, limit, false); err == nil {
-			ms, err = db.queryMessages(ctx, q, args...)
-		}
-	}
+	ms, err := listPage(ctx, db, msgCols, scanMessage, f, after, limit)
 	if err != nil {
 		return nil, fmt.Errorf("list messages: %w", err)
 	}
@@ -376,6 +374,52 @@ func (db *DB) ListMessages(ctx context.Context, f data.Filter, after data.Cursor
 		return nil, fmt.Errorf("list messages: %w", err)
 	}
 	return ms, nil
+}
+
+// deadlineCols are the columns of a data.Deadline.
+const deadlineCols = `m.id, m.platform, m.created_at, m.district, m.first_response_due, m.answer_due, m.first_response_at`
+
+func scanDeadline(r rowScanner) (data.Deadline, error) {
+	var d data.Deadline
+	var platform string
+	var created int64
+	var frd, ad, fra sql.NullInt64
+	if err := r.Scan(&d.ID, &platform, &created, &d.District, &frd, &ad, &fra); err != nil {
+		return d, err
+	}
+	d.Platform = data.Platform(platform)
+	d.CreatedAt = time.Unix(created, 0).UTC()
+	d.FirstResponseDue, d.AnswerDue, d.FirstResponseAt = fromUnix(frd), fromUnix(ad), fromUnix(fra)
+	return d, nil
+}
+
+// ListDeadlines is ListMessages for the deadline watcher: the same pages,
+// with only what a deadline needs, so the thousands of open messages of a
+// large store are read without their texts.
+func (db *DB) ListDeadlines(ctx context.Context, f data.Filter, after data.Cursor, limit int) ([]data.Deadline, error) {
+	ds, err := listPage(ctx, db, deadlineCols, scanDeadline, f, after, limit)
+	if err != nil {
+		return nil, fmt.Errorf("list deadlines: %w", err)
+	}
+	return ds, nil
+}
+
+// listPage reads one keyset page of cols, scanned by scan.
+func listPage[T any](ctx context.Context, db *DB, cols string, scan func(rowScanner) (T, error), f data.Filter, after data.Cursor, limit int) ([]T, error) {
+	limit = clampLimit(limit)
+	q, args, err := selectColsCand(cols, f, after, limit, false, dueCandidates)
+	if err != nil {
+		return nil, err
+	}
+	out, err := queryRows(ctx, db, scan, q, args...)
+	if err == nil && len(out) < limit && (f.Overdue || f.DueSoon > 0) && f.Match == "" {
+		// The newest candidates did not fill the page (other filters
+		// left few of them): look at all.
+		if q, args, err = selectColsCand(cols, f, after, limit, false, -1); err == nil {
+			out, err = queryRows(ctx, db, scan, q, args...)
+		}
+	}
+	return out, err
 }
 
 // CursorOf is the keyset position of m, for the next ListMessages call.
