@@ -180,10 +180,10 @@ func open(path string, busy time.Duration, upTo int) (*DB, error) {
 	db := &DB{path: abs}
 	common := url.Values{}
 	common.Set("_busy_timeout", strconv.FormatInt(busy.Milliseconds(), 10))
-	// 8 MB a reader and 16 MB for the writer: the inbox's queries read
+	// 2 MB a reader and 8 MB for the writer: the inbox's queries read
 	// covering indexes in order, and the OS caches the file anyway. A bulk
 	// ingest raises the writer's cache while it runs (see Bulk).
-	common.Set("_cache_size", "-4000")
+	common.Set("_cache_size", "-2000")
 
 	wq := url.Values{}
 	for k, v := range common {
