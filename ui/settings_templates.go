@@ -48,6 +48,7 @@ type templatesSection struct {
 	preview  *widget.Label
 	length   *widget.Label
 	about    *widget.Label // the sample message under the preview
+	varsHint *widget.Label // what each variable becomes, for the sample
 	saveBtn  *widget.Button
 	dupBtn   *widget.Button
 	delBtn   *widget.Button
@@ -83,13 +84,12 @@ func newTemplatesSection(m *MainWindow) *templatesSection {
 	s.text.SetPlaceHolder(T("templates.text_placeholder"))
 	s.text.OnChanged = func(string) { s.changed() }
 	insert := []fyne.CanvasObject{widget.NewLabel(T("templates.insert"))}
-	about := make([]string, 0, len(app.TemplateVars))
 	for _, v := range app.TemplateVars {
 		b := widget.NewButton(v, func() { s.insertVar(v) })
 		s.vars = append(s.vars, b)
 		insert = append(insert, b)
-		about = append(about, v+" — "+varAbout(v))
 	}
+	s.varsHint = muted("")
 	s.errLabel = widget.NewLabel("")
 	s.errLabel.Importance = widget.DangerImportance
 	s.errLabel.Wrapping = fyne.TextWrapWord
@@ -117,7 +117,7 @@ func newTemplatesSection(m *MainWindow) *templatesSection {
 		&widget.FormItem{Text: T("templates.category"), Widget: s.category, HintText: T("templates.category_hint")},
 	)
 	textCol := container.NewBorder(section(T("templates.text")),
-		container.NewVBox(container.NewHBox(insert...), muted(strings.Join(about, "; ")+".")), nil, nil, s.text)
+		container.NewVBox(container.NewHBox(insert...), s.varsHint), nil, nil, s.text)
 	pv := container.NewVScroll(s.preview)
 	pv.SetMinSize(fyne.NewSize(0, 120))
 	previewCol := container.NewBorder(section(T("templates.preview")), container.NewVBox(s.about, s.length),
@@ -152,15 +152,17 @@ func (e *templateEntry) FocusGained() {
 	e.onFocus()
 }
 
-// varAbout says what a variable becomes, with examples.
-func varAbout(v string) string {
+// varAbout says what a variable becomes: the name with two examples of
+// address, the others as filled for the sample message the preview shows.
+func (s *templatesSection) varAbout(v string) string {
+	example := map[string]any{"Example": strings.TrimSpace(s.m.core.FillTemplate(v, s.sample))}
 	switch v {
 	case app.VarName:
 		return T("templates.var_name")
 	case app.VarDistrict:
-		return T("templates.var_district")
+		return Tf("templates.var_district", example)
 	case app.VarDate:
-		return T("templates.var_date")
+		return Tf("templates.var_date", example)
 	}
 	return ""
 }
@@ -202,6 +204,11 @@ func (s *templatesSection) setSampleDue() {
 	s.sample.AnswerDue = s.m.opts.Now().Add(3 * 24 * time.Hour)
 	s.about.SetText(Tf("templates.sample", map[string]any{"Author": s.sample.AuthorName, "Place": s.place,
 		"Date": app.RussianDate(s.sample.AnswerDue)}))
+	about := make([]string, 0, len(app.TemplateVars))
+	for _, v := range app.TemplateVars {
+		about = append(about, v+" — "+s.varAbout(v))
+	}
+	s.varsHint.SetText(strings.Join(about, "; ") + ".")
 }
 
 // reload reads the templates off the UI goroutine; the sample's deadline

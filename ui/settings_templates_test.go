@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 
+	"otklik/app"
 	"otklik/data"
 )
 
@@ -262,6 +263,15 @@ func TestTemplatesOnTheRealCore(t *testing.T) {
 	stored, err := core.Templates(context.Background())
 	if err != nil || len(stored) == 0 || s.list.Length() != len(stored) || s.editing != stored[0] {
 		t.Fatalf("the demo's %d templates (%v): list %d, editing %+v", len(stored), err, s.list.Length(), s.editing)
+	}
+	// The variables' hint names what they become for the sample message
+	// the preview is filled for, on the real core.
+	date := app.RussianDate(s.sample.AnswerDue)
+	if !strings.Contains(s.varsHint.Text, "«"+date+"»") || !strings.Contains(s.about.Text, date) {
+		t.Errorf("hint %q and sample %q disagree on the date %s", s.varsHint.Text, s.about.Text, date)
+	}
+	if place := strings.TrimSpace(core.FillTemplate(app.VarDistrict, s.sample)); place == "" || !strings.Contains(s.varsHint.Text, "«"+place+"»") {
+		t.Errorf("hint %q: no municipality «%s»", s.varsHint.Text, place)
 	}
 	test.Tap(s.newBtn)
 	test.Type(s.name, "  Отопление: уточнить адрес  ")
