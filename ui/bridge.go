@@ -17,8 +17,12 @@ type bridge struct {
 	cancel  context.CancelFunc
 	jobs    sync.WaitGroup // async work in flight
 	running atomic.Int64   // the same, as a number applyUntil can read
-	loops   sync.WaitGroup // the event pump
-	events  atomic.Int64   // core events handled, for tests that wait on the pump
+	// lastDone is when the last job finished (UnixNano); active is
+	// signalled as jobs finish, for afterBursts.
+	lastDone atomic.Int64
+	active   chan struct{}
+	loops    sync.WaitGroup // the event pump and afterBursts
+	events   atomic.Int64   // core events handled, for tests that wait on the pump
 
 	// serial queues results instead of calling fyne.Do; settle applies them
 	// on the caller's goroutine. Tests use it: the test driver's fyne.Do runs
@@ -30,7 +34,7 @@ type bridge struct {
 
 func newBridge() *bridge {
 	ctx, cancel := context.WithCancel(context.Background())
-	return &bridge{ctx: ctx, cancel: cancel}
+	return &bridge{ctx: ctx, cancel: cancel, active: make(chan struct{}, 1)}
 }
 
 // do runs fn on the UI goroutine unless the bridge is closed.
@@ -102,6 +106,55 @@ func (b *bridge) applyUntil(done func() bool) bool {
 	}
 }
 
+// afterBursts calls fn, on a goroutine of its own, each time background work
+// has been quiet for quiet after a burst of it, and at most once per gap.
+// Between bursts it waits on a channel, not a clock. Closing the bridge
+// stops it and cancels fn's context.
+func (b *bridge) afterBursts(quiet, gap time.Duration, fn func(ctx context.Context)) {
+	b.loops.Add(1)
+	go func() {
+		defer b.loops.Done()
+		sleep := func(d time.Duration) bool {
+			t := time.NewTimer(d)
+			defer t.Stop()
+			select {
+			case <-b.ctx.Done():
+				return false
+			case <-t.C:
+				return true
+			}
+		}
+		for {
+			select {
+			case <-b.ctx.Done():
+				return
+			case <-b.active:
+			}
+			for {
+				wait := quiet
+				if b.running.Load() == 0 {
+					since := time.Since(time.Unix(0, b.lastDone.Load()))
+					if since >= quiet {
+						break
+					}
+					wait = quiet - since
+				}
+				if !sleep(wait) {
+					return
+				}
+			}
+			select { // the burst just ended is this call's
+			case <-b.active:
+			default:
+			}
+			fn(b.ctx)
+			if !sleep(gap) {
+				return
+			}
+		}
+	}()
+}
+
 func (b *bridge) close() {
 	b.cancel()
 	b.jobs.Wait()
@@ -119,7 +172,12 @@ func async[T any](b *bridge, work func(ctx context.Context) (T, error), apply fu
 		defer b.jobs.Done()
 		v, err := work(b.ctx)
 		b.do(func() { apply(v, err) })
+		b.lastDone.Store(time.Now().UnixNano())
 		b.running.Add(-1) // after the result is queued, so applyUntil sees one or the other
+		select {
+		case b.active <- struct{}{}:
+		default:
+		}
 	}()
 }
 

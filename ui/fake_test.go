@@ -15,6 +15,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -51,9 +52,19 @@ type fakeCore struct {
 	cal fakeCalendar
 	// acc is Настройки → Аккаунты (accounts_fake_test.go).
 	acc fakeAccounts
+	// released counts ReleaseMemory calls; releasedAt is the last one's time.
+	released   atomic.Int32
+	releasedAt atomic.Int64
 }
 
 var _ Core = (*fakeCore)(nil)
+
+// ReleaseMemory only counts: the real one is tested in package app.
+func (c *fakeCore) ReleaseMemory(context.Context) error {
+	c.releasedAt.Store(time.Now().UnixNano())
+	c.released.Add(1)
+	return nil
+}
 
 // loadFake reads a fixture file.
 func loadFake(path string) (*fakeCore, error) {

@@ -100,6 +100,15 @@ func (db *DB) Bulk(ctx context.Context, on bool) error {
 	return nil
 }
 
+// ShrinkWriter empties the writer's page cache; it fills again from the OS's
+// cache as writes need it.
+func (db *DB) ShrinkWriter(ctx context.Context) error {
+	if _, err := db.w.ExecContext(ctx, "PRAGMA shrink_memory"); err != nil {
+		return fmt.Errorf("shrink the writer's cache: %w", err)
+	}
+	return nil
+}
+
 func (db *DB) Close() error {
 	db.watchMu.Lock()
 	var werr error
