@@ -15,6 +15,7 @@ WORK=$(cd "$WORK" && pwd)
 export LANG=C.UTF-8
 command -v sqlite3 >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq sqlite3; }
 [ -x /usr/bin/time ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time; }
+command -v xdotool >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq xdotool; } || true
 if [ -z "$BIN" ]; then
   BIN=$WORK/otklik
   go build -tags sqlite_fts5,migrated_fynedo -o "$BIN" .
@@ -103,7 +104,7 @@ metric() { echo "$PANEL_OUT" | awk -v k="$1" '/^BenchmarkBroadcastPanel/ { for (
 O_PANEL=$(metric stats-p50-ms); O_RENDER=$(metric render-p50-ms); O_COLD=$(metric core-cold-p50-ms)
 
 # ── Cold start to the first frame under Xvfb ────────────────────────────────
-COLD=n/a; G_RSS=n/a; G_NOW=n/a; G_SWGL=n/a
+COLD=n/a; G_RSS=n/a; G_NOW=n/a; G_SWGL=n/a; G_USE=n/a; G_REST=n/a
 if command -v Xvfb >/dev/null && command -v xwininfo >/dev/null; then
   DISP=:$((90 + RANDOM % 9))
   Xvfb "$DISP" -screen 0 1600x1000x24 >/dev/null 2>&1 & XPID=$!
@@ -123,6 +124,21 @@ if command -v Xvfb >/dev/null && command -v xwininfo >/dev/null; then
     # The software OpenGL stack Xvfb needs (Mesa llvmpipe); a laptop's GPU
     # driver replaces it.
     G_SWGL=$(awk '/^[0-9a-f]+-[0-9a-f]+ / { sw = ($6 ~ /libLLVM|swrast|dri\//) } /^Rss:/ && sw { s += $2 } END { printf "%.0f", s / 1024 }' "/proc/$OPID/smaps")
+    # Then as a user: through 60 messages with j, a search, 20 wheel steps
+    # down the list; RSS 3 s after, and again once the window has been
+    # left alone for 40 s.
+    if command -v xdotool >/dev/null; then
+      export DISPLAY=$DISP
+      xdotool mousemove 500 300 click 1
+      for _ in $(seq 60); do xdotool key j; sleep 0.05; done
+      xdotool key slash; sleep 0.2; xdotool type --delay 80 'отопление'; sleep 1.5
+      for _ in $(seq 20); do xdotool click 5; sleep 0.05; done
+      sleep 3
+      G_USE=$(awk '/^VmRSS:/ { printf "%.0f", $2 / 1024 }' "/proc/$OPID/status")
+      sleep 40
+      G_REST=$(awk '/^VmRSS:/ { printf "%.0f", $2 / 1024 }' "/proc/$OPID/status")
+      unset DISPLAY
+    fi
   fi
   pkill -TERM -P "$GPID" 2>/dev/null || true; wait "$GPID" 2>/dev/null || true
   G_RSS=$(rss "$WORK/gui.time")
@@ -145,4 +161,5 @@ Otklik vs the sqlite3 shell ($(sqlite3 --version | cut -d' ' -f1)), $ROWS commen
 | GUI cold start to first frame, s| $COLD | — | |
 | GUI peak RSS, MB                | $G_RSS | — | |
 | GUI RSS, inbox open, MB         | $G_NOW (software GL: $G_SWGL) | — | |
+| GUI RSS, in use / left 40 s, MB | $G_USE / $G_REST | — | |
 EOF_TABLE

@@ -3,24 +3,47 @@ package app
 import (
 	"context"
 	"runtime/debug"
+	"runtime/metrics"
 
 	"otklik/data/sqlite"
 )
 
+// releaseMin is the least free memory worth a release: below it the forced
+// collection costs more than the pages are worth.
+const releaseMin = 4 << 20
+
 // ReleaseMemory hands back to the OS what a burst of work left behind: the
 // window's start (fonts, icons, the first pages and counts, the watcher's
 // first check) peaks at about twice the memory the open window then needs,
-// and the Go runtime and glibc would give the difference back only over
-// minutes, if at all. It collects the Go heap and returns its free pages,
-// empties the writer's page cache and trims glibc's heaps. It costs one
-// garbage collection; call it off the UI goroutine, after a burst.
-func (a *App) ReleaseMemory(ctx context.Context) error {
+// a search or a long scroll leaves the Go heap at its collection target,
+// and the Go runtime and glibc give the difference back only over minutes,
+// if at all. When the Go heap holds at least releaseMin free, it collects
+// the Go heap and returns its free pages, empties the writer's page cache
+// and trims glibc's heaps, and reports true. It costs one garbage
+// collection; call it off the UI goroutine, after a burst.
+func (a *App) ReleaseMemory(ctx context.Context) (bool, error) {
 	db, err := a.store()
 	if err != nil {
-		return err
+		return false, err
+	}
+	if heldFree() < releaseMin {
+		return false, nil
 	}
 	err = db.ShrinkWriter(ctx)
 	debug.FreeOSMemory()
 	sqlite.TrimHeap()
-	return err
+	return true, err
+}
+
+// heldFree is the Go heap's free memory not yet returned to the OS. glibc's
+// count of free chunks is no guide: it still counts the pages malloc_trim
+// has handed back.
+func heldFree() uint64 {
+	s := []metrics.Sample{{Name: "/memory/classes/heap/free:bytes"}}
+	metrics.Read(s)
+	var free uint64
+	if s[0].Value.Kind() == metrics.KindUint64 {
+		free = s[0].Value.Uint64()
+	}
+	return free
 }

@@ -30,17 +30,20 @@ func TestReleaseMemoryReturnsTheFreeHeap(t *testing.T) {
 	if before < 32<<20 {
 		t.Skipf("the runtime kept only %d MB of the burst: nothing to measure", before>>20)
 	}
-	if err := a.ReleaseMemory(ctx); err != nil {
-		t.Fatal(err)
+	if done, err := a.ReleaseMemory(ctx); err != nil || !done {
+		t.Fatalf("release with %d MB free: %v, %v", before>>20, done, err)
 	}
 	if after := retained(); after > 4<<20 {
 		t.Fatalf("%d MB of free heap still held after the release (%d MB before)", after>>20, before>>20)
+	}
+	if done, err := a.ReleaseMemory(ctx); err != nil || done {
+		t.Errorf("a second release with nothing freed since: %v, %v; want a no-op", done, err)
 	}
 	if _, err := a.Summary(ctx); err != nil {
 		t.Fatalf("the store after the release: %v", err)
 	}
 	a.Close()
-	if err := a.ReleaseMemory(ctx); err == nil {
+	if _, err := a.ReleaseMemory(ctx); err == nil {
 		t.Fatal("releasing a closed app's memory succeeded")
 	}
 }

@@ -60,10 +60,10 @@ type fakeCore struct {
 var _ Core = (*fakeCore)(nil)
 
 // ReleaseMemory only counts: the real one is tested in package app.
-func (c *fakeCore) ReleaseMemory(context.Context) error {
+func (c *fakeCore) ReleaseMemory(context.Context) (bool, error) {
 	c.releasedAt.Store(time.Now().UnixNano())
 	c.released.Add(1)
-	return nil
+	return true, nil
 }
 
 // loadFake reads a fixture file.

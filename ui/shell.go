@@ -83,7 +83,7 @@ func NewMainWindow(a fyne.App, core Core, opts Options) *MainWindow {
 		// about twice what the open window then holds, and a search or a
 		// long scroll leaves the heap at its collection target for good.
 		m.b.afterBursts(releaseQuiet, releaseGap, func(ctx context.Context) {
-			if err := mc.ReleaseMemory(ctx); err != nil && ctx.Err() == nil {
+			if _, err := mc.ReleaseMemory(ctx); err != nil && ctx.Err() == nil {
 				fyne.LogError("release memory", err)
 			}
 		})
@@ -95,15 +95,16 @@ func NewMainWindow(a fyne.App, core Core, opts Options) *MainWindow {
 // memoryCore is a core that can hand back what a burst of work left behind
 // (app.App.ReleaseMemory).
 type memoryCore interface {
-	ReleaseMemory(ctx context.Context) error
+	ReleaseMemory(ctx context.Context) (bool, error)
 }
 
-// The window releases memory when its background work has been quiet for
-// releaseQuiet after a burst, at most once per releaseGap: each release is
-// one forced collection, 5–10 ms of CPU.
+// The window offers to release memory when its background work has been
+// quiet for releaseQuiet after a burst, at most once per releaseGap; the
+// core releases only when enough is free, as each release is one forced
+// collection, 5–10 ms of CPU.
 var (
 	releaseQuiet = 2 * time.Second
-	releaseGap   = 30 * time.Second
+	releaseGap   = 5 * time.Second
 )
 
 // tickEvery feeds the pump so «5 мин назад» becomes «6 мин назад».
