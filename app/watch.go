@@ -76,10 +76,14 @@ func (s watchSource) due(m data.Deadline) notify.Due {
 	return d
 }
 
-func (s watchSource) MarkNotified(ctx context.Context, messageID int64, threshold string, at time.Time) (bool, error) {
+func (s watchSource) MarkNotified(ctx context.Context, marks []notify.Mark, at time.Time) ([]bool, error) {
 	db, err := s.a.store()
 	if err != nil {
-		return false, err
+		return nil, err
 	}
-	return db.MarkNotified(ctx, messageID, threshold, at)
+	dm := make([]data.NotifyMark, len(marks))
+	for i, m := range marks {
+		dm[i] = data.NotifyMark{MessageID: m.MessageID, Threshold: m.Threshold}
+	}
+	return db.MarkNotified(ctx, dm, at)
 }

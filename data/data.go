@@ -252,6 +252,12 @@ type Cursor struct {
 // IsZero reports whether the cursor is the start of the list.
 func (c Cursor) IsZero() bool { return c.ID == 0 }
 
+// NotifyMark is one threshold the deadline watcher notified for a message.
+type NotifyMark struct {
+	MessageID int64
+	Threshold string
+}
+
 // Deadline is what the deadline watcher reads of an open message.
 type Deadline struct {
 	ID               int64

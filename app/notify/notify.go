@@ -36,9 +36,16 @@ type Source interface {
 	// DueBefore returns open messages whose first-response or answer deadline
 	// falls before until, including those already overdue.
 	DueBefore(ctx context.Context, until time.Time) ([]Due, error)
-	// MarkNotified records that threshold was notified for the message;
-	// first is false if it was already recorded. It must survive a restart.
-	MarkNotified(ctx context.Context, messageID int64, threshold string, at time.Time) (first bool, err error)
+	// MarkNotified records that each mark's threshold was notified for its
+	// message, all or none; first[i] is false if marks[i] was already
+	// recorded (or its message is gone). It must survive a restart.
+	MarkNotified(ctx context.Context, marks []Mark, at time.Time) (first []bool, err error)
+}
+
+// Mark is a threshold notified for a message.
+type Mark struct {
+	MessageID int64
+	Threshold string
 }
 
 // Thresholds recorded through Source.MarkNotified.
@@ -247,22 +254,25 @@ func (w *Watcher) Check(ctx context.Context) error {
 		return nil
 	}
 	var fresh []event
-	var markErr error
 	marked := make(map[markKey]bool, len(crossed))
+	var todo []event
+	var marks []Mark
 	for _, e := range crossed {
 		key := markKey{e.due.MessageID, e.threshold}
 		if w.marked[key] {
 			marked[key] = true
 			continue
 		}
-		first, err := w.src.MarkNotified(ctx, e.due.MessageID, e.threshold, now)
-		if err != nil {
-			markErr = err
-			continue
-		}
-		marked[key] = true
-		if first {
-			fresh = append(fresh, e)
+		todo = append(todo, e)
+		marks = append(marks, Mark{MessageID: e.due.MessageID, Threshold: e.threshold})
+	}
+	first, markErr := w.src.MarkNotified(ctx, marks, now)
+	if markErr == nil {
+		for i, e := range todo {
+			marked[markKey{e.due.MessageID, e.threshold}] = true
+			if first[i] {
+				fresh = append(fresh, e)
+			}
 		}
 	}
 	w.marked = marked

@@ -49,16 +49,20 @@ func (s *memSource) DueBefore(ctx context.Context, until time.Time) ([]Due, erro
 	return out, nil
 }
 
-func (s *memSource) MarkNotified(ctx context.Context, id int64, threshold string, at time.Time) (bool, error) {
+func (s *memSource) MarkNotified(ctx context.Context, marks []Mark, at time.Time) ([]bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.markCall++
-	key := fmt.Sprintf("%d|%s", id, threshold)
-	if _, ok := s.marks[key]; ok {
-		return false, nil
+	first := make([]bool, len(marks))
+	for i, m := range marks {
+		s.markCall++
+		key := fmt.Sprintf("%d|%s", m.MessageID, m.Threshold)
+		if _, ok := s.marks[key]; ok {
+			continue
+		}
+		s.marks[key] = at
+		first[i] = true
 	}
-	s.marks[key] = at
-	return true, nil
+	return first, nil
 }
 
 func (s *memSource) add(d ...Due) {

@@ -360,19 +360,40 @@ func (db *DB) Broadcasts(ctx context.Context) ([]data.Broadcast, error) {
 	return out, rows.Err()
 }
 
-// MarkNotified records that the watcher notified about a message at a
-// threshold; first is false when it already had, so each fires once.
-func (db *DB) MarkNotified(ctx context.Context, messageID int64, threshold string, at time.Time) (first bool, err error) {
-	res, err := db.w.ExecContext(ctx, `INSERT OR IGNORE INTO notification_log(message_id, threshold, sent_at) VALUES (?, ?, ?)`,
-		messageID, threshold, at.Unix())
-	if err != nil {
-		if isFK(err) {
-			return false, fmt.Errorf("mark notified: message %d: %w", messageID, data.ErrNotFound)
-		}
-		return false, fmt.Errorf("mark notified: %w", err)
+// MarkNotified records, in one transaction, that the watcher notified about
+// each mark's message at its threshold; first[i] is false when marks[i] was
+// already recorded, so each fires once, or when its message is gone. A
+// first check on a large store records thousands at once: one commit, not
+// one fsync each.
+func (db *DB) MarkNotified(ctx context.Context, marks []data.NotifyMark, at time.Time) (first []bool, err error) {
+	first = make([]bool, len(marks))
+	if len(marks) == 0 {
+		return first, nil
 	}
-	n, err := res.RowsAffected()
-	return n == 1, err
+	err = db.inTx(ctx, func(tx *sql.Tx) error {
+		st, err := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO notification_log(message_id, threshold, sent_at)
+			SELECT id, ?, ? FROM messages WHERE id = ?`)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		for i, m := range marks {
+			res, err := st.ExecContext(ctx, m.Threshold, at.Unix(), m.MessageID)
+			if err != nil {
+				return err
+			}
+			n, err := res.RowsAffected()
+			if err != nil {
+				return err
+			}
+			first[i] = n == 1
+		}
+		return nil
+	})
+	if err != nil {
+		return make([]bool, len(marks)), fmt.Errorf("mark notified: %w", err)
+	}
+	return first, nil
 }
 
 // Setting returns a stored setting; data.ErrNotFound when it was never set.

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -116,18 +117,31 @@ func TestMarkNotifiedOnce(t *testing.T) {
 	mustIngest(t, db, Batch{AccountID: acc.ID, Messages: []IngestMessage{
 		im(data.Message{Platform: data.Telegram, ExternalID: "1", Text: "Срочно: прорыв трубы в Ярцево", CreatedAt: baseTime})}})
 	id := mustGet(t, db, data.Telegram, "1").ID
-	steps := []struct {
-		threshold string
-		want      bool
-	}{{"approaching", true}, {"approaching", false}, {"overdue", true}, {"overdue", false}, {"approaching", false}}
-	for i, s := range steps {
-		first, err := db.MarkNotified(ctx, id, s.threshold, baseTime.Add(time.Duration(i)*time.Minute))
-		if err != nil || first != s.want {
-			t.Errorf("step %d MarkNotified(%s) = %v, %v; want %v", i, s.threshold, first, err, s.want)
-		}
+	mark := func(th string) data.NotifyMark { return data.NotifyMark{MessageID: id, Threshold: th} }
+
+	// A cancelled batch records nothing.
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := db.MarkNotified(cancelled, []data.NotifyMark{mark("approaching")}, baseTime); err == nil {
+		t.Fatal("a cancelled batch succeeded")
 	}
-	if _, err := db.MarkNotified(ctx, 999, "overdue", baseTime); !errors.Is(err, data.ErrNotFound) {
-		t.Errorf("missing message err = %v", err)
+	steps := []struct {
+		marks []data.NotifyMark
+		want  []bool
+	}{
+		{[]data.NotifyMark{mark("approaching")}, []bool{true}},
+		{[]data.NotifyMark{mark("approaching"), mark("overdue")}, []bool{false, true}},
+		{[]data.NotifyMark{mark("overdue"), mark("approaching")}, []bool{false, false}},
+		// A message deleted since the watcher listed it is skipped; the
+		// rest of the batch is recorded.
+		{[]data.NotifyMark{{MessageID: 999, Threshold: "overdue"}, mark("soon")}, []bool{false, true}},
+		{nil, []bool{}},
+	}
+	for i, s := range steps {
+		first, err := db.MarkNotified(ctx, s.marks, baseTime.Add(time.Duration(i)*time.Minute))
+		if err != nil || !slices.Equal(first, s.want) {
+			t.Errorf("step %d MarkNotified(%v) = %v, %v; want %v", i, s.marks, first, err, s.want)
+		}
 	}
 }
 
