@@ -17,21 +17,24 @@ const releaseMin = 4 << 20
 // first check) peaks at about twice the memory the open window then needs,
 // a search or a long scroll leaves the Go heap at its collection target,
 // and the Go runtime and glibc give the difference back only over minutes,
-// if at all. When the Go heap holds at least releaseMin free, it collects
-// the Go heap and returns its free pages, empties the writer's page cache
-// and trims glibc's heaps, and reports true. It costs one garbage
-// collection; call it off the UI goroutine, after a burst.
+// if at all. It trims glibc's heaps (the toolkit's textures and SQLite's
+// caches live there); when the Go heap holds at least releaseMin free, it
+// also collects and returns the Go heap's free pages and empties the
+// writer's page cache, and reports true — one garbage collection. Call it
+// off the UI goroutine, after a burst.
 func (a *App) ReleaseMemory(ctx context.Context) (bool, error) {
 	db, err := a.store()
 	if err != nil {
 		return false, err
 	}
+	// glibc's free pages cost a walk of its heaps to hand back, not a
+	// collection: every call does that much.
+	defer sqlite.TrimHeap()
 	if heldFree() < releaseMin {
 		return false, nil
 	}
 	err = db.ShrinkWriter(ctx)
 	debug.FreeOSMemory()
-	sqlite.TrimHeap()
 	return true, err
 }
 
