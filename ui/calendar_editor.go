@@ -259,8 +259,13 @@ func (e *calendarEditor) recheck(text string) {
 	e.preview.Refresh()
 	e.findings.RemoveAll()
 	for _, f := range r.Findings {
-		frag := firstLine(f.Text, 60)
-		l := widget.NewLabel("«" + frag + "» — " + f.Suggestion)
+		// A finding about the text as a whole (no one addresses the
+		// reader) quotes nothing.
+		line := f.Suggestion
+		if frag := firstLine(f.Text, 60); frag != "" {
+			line = "«" + frag + "» — " + f.Suggestion
+		}
+		l := widget.NewLabel(line)
 		l.Wrapping = fyne.TextWrapWord
 		e.findings.Add(l)
 	}

@@ -292,6 +292,22 @@ func TestCalendarLiveLanguageCheck(t *testing.T) {
 	if len(e.findings.Objects) == 0 {
 		t.Error("no suggestions listed")
 	}
+	// A long text that addresses no one: the finding about the whole text
+	// quotes nothing.
+	e.text.SetText(strings.Repeat("В целях обеспечения надлежащего функционирования объектов осуществляется проведение мероприятий. ", 3))
+	noAddress := false
+	for _, o := range e.findings.Objects {
+		l := o.(*widget.Label)
+		if strings.Contains(l.Text, "«»") {
+			t.Errorf("an empty quote: %q", l.Text)
+		}
+		noAddress = noAddress || strings.HasPrefix(l.Text, "Обратитесь к людям")
+	}
+	if !noAddress {
+		t.Error("no finding about addressing the reader")
+	}
+	e.text.SetText("")
+	test.Type(e.text, "В целях обеспечения надлежащего функционирования объектов осуществляется проведение мероприятий.")
 	marked := false
 	for _, s := range e.preview.Segments {
 		if ts, ok := s.(*widget.TextSegment); ok && ts.Style.TextStyle.Bold && strings.Contains(ts.Text, "целях обеспечения") {
