@@ -48,6 +48,11 @@ func (a *App) startPanelWarmer(ctx context.Context, delay, settle time.Duration)
 				if err := a.WarmPanel(ctx); err != nil && ctx.Err() == nil {
 					slog.Warn("broadcast panel: grouping ahead of time failed", "err", err)
 				}
+				// Grouping a big district is a burst of its own, after the
+				// window's start has settled.
+				if _, err := a.ReleaseMemory(ctx); err != nil && ctx.Err() == nil {
+					slog.Warn("release memory after grouping", "err", err)
+				}
 			}
 		}
 	}()

@@ -384,6 +384,11 @@ func (a *App) StartMaintenance(ctx context.Context) <-chan struct{} {
 		if err := a.maintain(ctx); err != nil && ctx.Err() == nil {
 			a.log.Error("store maintenance", "store", a.path, "err", err)
 		}
+		// The check and the backup read the whole file on a connection
+		// of their own, now closed.
+		if _, err := a.ReleaseMemory(ctx); err != nil && ctx.Err() == nil {
+			a.log.Warn("release memory after maintenance", "err", err)
+		}
 	}()
 	return done
 }
