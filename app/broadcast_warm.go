@@ -50,9 +50,7 @@ func (a *App) startPanelWarmer(ctx context.Context, delay, settle time.Duration)
 				}
 				// Grouping a big district is a burst of its own, after the
 				// window's start has settled.
-				if _, err := a.ReleaseMemory(ctx); err != nil && ctx.Err() == nil {
-					slog.Warn("release memory after grouping", "err", err)
-				}
+				a.releaseAfter(ctx, "grouping")
 			}
 		}
 	}()

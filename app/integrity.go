@@ -386,9 +386,7 @@ func (a *App) StartMaintenance(ctx context.Context) <-chan struct{} {
 		}
 		// The check and the backup read the whole file on a connection
 		// of their own, now closed.
-		if _, err := a.ReleaseMemory(ctx); err != nil && ctx.Err() == nil {
-			a.log.Warn("release memory after maintenance", "err", err)
-		}
+		a.releaseAfter(ctx, "maintenance")
 	}()
 	return done
 }

@@ -50,3 +50,11 @@ func heldFree() uint64 {
 	}
 	return free
 }
+
+// releaseAfter is ReleaseMemory at the end of a burst of the core's own
+// work (what names it in the log), off any window.
+func (a *App) releaseAfter(ctx context.Context, what string) {
+	if _, err := a.ReleaseMemory(ctx); err != nil && ctx.Err() == nil {
+		a.log.Warn("release memory after "+what, "err", err)
+	}
+}

@@ -155,14 +155,16 @@ func (e *templateEntry) FocusGained() {
 // varAbout says what a variable becomes: the name with two examples of
 // address, the others as filled for the sample message the preview shows.
 func (s *templatesSection) varAbout(v string) string {
-	example := map[string]any{"Example": strings.TrimSpace(s.m.core.FillTemplate(v, s.sample))}
+	example := func() map[string]any {
+		return map[string]any{"Example": strings.TrimSpace(s.m.core.FillTemplate(v, s.sample))}
+	}
 	switch v {
 	case app.VarName:
 		return T("templates.var_name")
 	case app.VarDistrict:
-		return Tf("templates.var_district", example)
+		return Tf("templates.var_district", example())
 	case app.VarDate:
-		return Tf("templates.var_date", example)
+		return Tf("templates.var_date", example())
 	}
 	return ""
 }

@@ -179,12 +179,9 @@ func (m *MainWindow) opened(sec sectionID) {
 
 // place puts a freshly built section's content into its tab.
 func (m *MainWindow) place(sec sectionID, content fyne.CanvasObject) {
-	for ti, s := range m.sections {
-		if s == sec {
-			ti.Content = content
-			m.tabs.Refresh()
-			return
-		}
+	if ti := m.tabOf(sec); ti != nil {
+		ti.Content = content
+		m.tabs.Refresh()
 	}
 }
 

@@ -69,7 +69,7 @@ func TestDueListsMatchTheFullScan(t *testing.T) {
 		for i, f := range filters {
 			f.Now = now
 			t.Run(fmt.Sprint(cand, "/", i), func(t *testing.T) {
-				q, _, err := selectPageCand(f, data.Cursor{}, 40, false, cand)
+				q, _, err := selectColsCand(msgCols, f, data.Cursor{}, 40, false, cand)
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -261,14 +261,9 @@ func selectPage(f data.Filter, after data.Cursor, limit int, asc bool) (string, 
 	return selectColsCand(msgCols, f, after, limit, asc, -1)
 }
 
-// selectPageCand is selectPage; for an overdue or due-soon list, cand caps
-// the open messages it considers, the newest (or oldest) first, -1 for all.
-func selectPageCand(f data.Filter, after data.Cursor, limit int, asc bool, cand int) (string, []any, error) {
-	return selectColsCand(msgCols, f, after, limit, asc, cand)
-}
-
-// selectColsCand is selectPageCand for the columns cols of m (messages)
-// and a (authors).
+// selectColsCand is selectPage for the columns cols of m (messages) and a
+// (authors); for an overdue or due-soon list, cand caps the open messages it
+// considers, the newest (or oldest) first, -1 for all.
 func selectColsCand(cols string, f data.Filter, after data.Cursor, limit int, asc bool, cand int) (string, []any, error) {
 	w, err := filterWhere(f, true)
 	if err != nil {

@@ -391,7 +391,7 @@ func (db *DB) MarkNotified(ctx context.Context, marks []data.NotifyMark, at time
 		return nil
 	})
 	if err != nil {
-		return make([]bool, len(marks)), fmt.Errorf("mark notified: %w", err)
+		return nil, fmt.Errorf("mark notified: %w", err)
 	}
 	return first, nil
 }
